@@ -1,0 +1,57 @@
+#ifndef CASEREVIEW_CLI_CLI_H
+#define CASEREVIEW_CLI_CLI_H
+/*
+ * The command line: what cli/main.c sets up for every subcommand, the
+ * subcommands' entry points, and the small helpers they share for output.
+ * cli/ parses arguments and formats output; the work is done by the modules.
+ *
+ * Exit statuses (also in `casereview --help`): 0 ok, 1 nothing found,
+ * 2 usage or query error, 3 failure.
+ */
+
+#include <stdio.h>
+
+#include "lib/catalog.h"
+#include "lib/cr_err.h"
+#include "lib/home.h"
+
+enum cli_exit { CLI_OK = 0, CLI_NONE = 1, CLI_USAGE = 2, CLI_FAIL = 3 };
+
+enum cli_flags {
+    CLI_HOME = 1 << 0,      /* the repository must exist */
+    CLI_CREATE = 1 << 1,    /* create the repository if missing */
+    CLI_CATALOG = 1 << 2,   /* open the catalogue for writing */
+};
+
+struct cli_ctx {
+    const char *home_dir;   /* --home DIR, or NULL; borrowed from argv */
+    struct home home;       /* resolved when the command has CLI_HOME or CLI_CREATE */
+    struct catalog *cat;    /* open when the command has CLI_CATALOG */
+    int out_tty;            /* stdout is a terminal */
+    volatile int *stop;     /* becomes non-zero on Ctrl-C / SIGTERM */
+};
+
+typedef int cli_cmd_fn(int argc, char **argv, struct cli_ctx *ctx);
+
+cli_cmd_fn cmd_add;
+cli_cmd_fn cmd_index;
+cli_cmd_fn cmd_search;
+cli_cmd_fn cmd_doctor;
+cli_cmd_fn cmd_remove;
+
+/* Prints err as an error line and returns the exit status it maps to. */
+int cli_fail(const struct cr_err *err);
+
+/* Prints "error: <msg>" and the usage text to stderr; returns CLI_USAGE. */
+int cli_usage(const char *usage, const char *fmt, ...) CR_PRINTF(2, 3);
+
+/* Prints the usage text to stdout; returns CLI_OK (for --help). */
+int cli_help(const char *usage);
+
+/* Columns of the terminal on stdout (80 when unknown or not a terminal). */
+unsigned cli_term_width(void);
+
+/* Parses a non-negative integer option value; -1 if it is not one. */
+long cli_uint(const char *s);
+
+#endif

@@ -1,0 +1,30 @@
+#ifndef CASEREVIEW_INDEXER_IDX_DOC_H
+#define CASEREVIEW_INDEXER_IDX_DOC_H
+/*
+ * Writing one report into the index, page by page, in the layout that
+ * lib/ixschema.h defines: each page a document carrying the report's filter
+ * terms and values and the display record.
+ */
+
+#include "indexer/meta.h"
+#include "indexer/report.h"
+#include "lib/cr_err.h"
+#include "lib/xdb.h"
+
+/*
+ * Replaces every page document of r with its current pages (pages that no
+ * longer exist are deleted too). Not committed: the caller commits.
+ */
+int idx_doc_write(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
+                  struct cr_err *err) CR_MUST_CHECK;
+
+/* Deletes every page document of the report with this sha256. */
+int idx_doc_delete(struct xdb *db, const char *sha256, struct cr_err *err) CR_MUST_CHECK;
+
+/*
+ * The display record of r as one line of JSON without the page number.
+ * New string (free()).
+ */
+char *idx_doc_record(const struct idx_report *r, const struct meta_fields *f);
+
+#endif

@@ -1,0 +1,71 @@
+#ifndef CASEREVIEW_LIB_IXSCHEMA_H
+#define CASEREVIEW_LIB_IXSCHEMA_H
+/*
+ * The layout of the Xapian index: the contract between the indexer, which
+ * writes it, and search, which reads it. Neither may include the other, so
+ * the layout lives here.
+ *
+ * One Xapian document per page of a report:
+ *  - terms: the page's words (stemmed, positional); the report's title words
+ *    (prefix S) on every page; its recommendations' words (XR) on the pages
+ *    where they stand; and boolean filter terms for the report's identifiers
+ *    (prefixes below), repeated on every page, so any page can answer a
+ *    filtered query;
+ *  - the unique term Q<sha256>:<page> (replace_document key) and R<sha256>
+ *    (every page of one report: delete-by-term);
+ *  - values: the slots below; IX_SLOT_SHA is the collapse key, so results
+ *    collapse to one row per report;
+ *  - data: the display record, a one-line JSON object (see
+ *    doc/index-format.md), then IX_TEXT_SEP, then the page's text (used for
+ *    snippets). Results render from the index alone.
+ *
+ * Multi-valued slots (themes, topics) hold ids separated by IX_LIST_SEP.
+ * Dates in IX_SLOT_PUBLISHED are "YYYYMMDD" with "00" for an unknown month
+ * or day, so they sort and range-filter as strings.
+ */
+
+enum ix_slot {
+    IX_SLOT_SHA = 0,         /* report sha256, hex: the collapse key */
+    IX_SLOT_PAGE = 1,        /* page number, 5 digits zero-padded */
+    IX_SLOT_PUBLISHED = 2,   /* publication date, YYYYMMDD (00 = unknown part) */
+    IX_SLOT_ADDED = 3,       /* when the report entered the repository, ISO 8601 */
+    IX_SLOT_PARTNERSHIP = 4, /* partnership id */
+    IX_SLOT_NATION = 5,      /* england, wales, scotland, northern-ireland */
+    IX_SLOT_TYPE = 6,        /* review type id */
+    IX_SLOT_KIND = 7,        /* document kind id */
+    IX_SLOT_YEAR = 8,        /* publication year, YYYY */
+    IX_SLOT_THEMES = 9,      /* theme ids, IX_LIST_SEP-separated */
+    IX_SLOT_TOPICS = 10,     /* learning topic ids, IX_LIST_SEP-separated */
+    IX_SLOT_REVIEW = 11,     /* review id: the documents of one review share it */
+    IX_SLOT_OUTCOME = 12,    /* died, harmed */
+    IX_SLOT_AGE_BAND = 13,   /* under-1, 1-4, 5-9, 10-14, 15-17 */
+    IX_SLOT_MODEL = 14,      /* review model id */
+    IX_SLOT_REPORT_ID = 15,  /* catalogue id, decimal */
+};
+
+#define IX_LIST_SEP '\x1f'
+#define IX_TEXT_SEP '\n'
+
+#define IX_P_UNIQUE "Q"       /* Q<sha256>:<page> */
+#define IX_P_REPORT "R"       /* R<sha256> */
+#define IX_P_TITLE "S"        /* title words (free text) */
+#define IX_P_REC "XR"         /* recommendation words (free text) */
+#define IX_P_PARTNERSHIP "XP" /* XP<partnership id> */
+#define IX_P_NATION "XN"      /* XN<nation> */
+#define IX_P_TYPE "XT"        /* XT<review type id> */
+#define IX_P_KIND "XK"        /* XK<document kind id> */
+#define IX_P_CHILD "XC"       /* XC<pseudonym, lowercased, spaces as '-'> */
+#define IX_P_THEME "XH"       /* XH<theme id> */
+#define IX_P_TOPIC "XO"       /* XO<topic id> */
+#define IX_P_YEAR "XY"        /* XY<YYYY> */
+#define IX_P_MODEL "XM"       /* XM<review model id> */
+#define IX_P_OUTCOME "XU"     /* XU<outcome> */
+#define IX_P_AGE "XA"         /* XA<age band> */
+#define IX_P_REVIEW "XV"      /* XV<review id> */
+#define IX_P_FORMAT "XF"      /* XF<format>: pdf, docx… */
+
+/* Index metadata keys. */
+#define IX_META_VERSION "casereview.format"  /* IX_FORMAT_VERSION */
+#define IX_FORMAT_VERSION "1"
+
+#endif

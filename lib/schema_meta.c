@@ -1,0 +1,10 @@
+/*
+ * Schema of the meta module's tables. Add a migration at the end; never edit
+ * one that has shipped.
+ */
+
+#include "lib/catalog_int.h"
+
+const struct catalog_migration catalog_schema_meta[] = {
+    {0, 0},
+};

@@ -1,0 +1,683 @@
+#include "lib/xdb.h"
+
+/*
+ * The only C++ in the tree: Xapian behind a C interface.
+ *
+ * Every extern "C" entry point runs its body inside guard(), which turns
+ * every exception into a CR_E… code and a message. Reads that meet a
+ * DatabaseModifiedError (a writer committed twice since we opened) reopen
+ * and retry once, as recoll's XCATCHERROR does.
+ *
+ * Writable handles work inside an unflushed Xapian transaction, so that
+ * nothing reaches the disk except at xdb_commit(): the indexer records in
+ * the catalogue exactly what each commit made durable.
+ */
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "lib/xalloc.h"
+
+struct xdb {
+    std::unique_ptr<Xapian::Database> rdb;         /* the handle reads go through */
+    Xapian::WritableDatabase *wdb = nullptr;       /* same object as rdb when writable */
+    std::string path;
+    unsigned flags = 0;
+};
+
+struct xdb_doc {
+    Xapian::Document doc;
+    Xapian::TermGenerator tg;
+    bool started = false;                          /* index_text called at least once */
+};
+
+namespace {
+
+char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(xmalloc(s.size() + 1));
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+template <typename F> int guard(struct cr_err *err, const char *what, F body)
+{
+    try {
+        return body();
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return cr_error(err, CR_ENOTFOUND, "%s: no index (%s)", what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseLockError &e) {
+        return cr_error(err, CR_EBUSY, "%s: the index is locked by another writer "
+                                      "(is 'casereview index' running?)", what);
+    } catch (const Xapian::QueryParserError &e) {
+        return cr_error(err, CR_EQUERY, "%s", e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return cr_error(err, CR_ECORRUPT, "%s: the index is damaged (%s); run "
+                                          "'casereview index --rebuild'", what,
+                        e.get_msg().c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return cr_error(err, CR_EXAPIAN, "%s: cannot open the index: %s", what,
+                        e.get_msg().c_str());
+    } catch (const Xapian::Error &e) {
+        return cr_error(err, CR_EXAPIAN, "%s: %s: %s", what, e.get_type(), e.get_msg().c_str());
+    } catch (const std::bad_alloc &) {
+        return cr_error(err, CR_EXAPIAN, "%s: out of memory", what);
+    } catch (const std::exception &e) {
+        return cr_error(err, CR_EXAPIAN, "%s: %s", what, e.what());
+    } catch (...) {
+        return cr_error(err, CR_EXAPIAN, "%s: unknown exception", what);
+    }
+}
+
+/* A read that may meet a concurrent writer's second commit: reopen and retry once. */
+template <typename F> int guard_read(struct xdb *db, struct cr_err *err, const char *what, F body)
+{
+    return guard(err, what, [&]() -> int {
+        try {
+            return body();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            db->rdb->reopen();
+            return body();
+        }
+    });
+}
+
+Xapian::Stem &english()
+{
+    static Xapian::Stem stem("english");
+    return stem;
+}
+
+/* "published:2019..2021": date bounds padded so that a year covers its dates. */
+class DateRangeProcessor : public Xapian::RangeProcessor {
+  public:
+    DateRangeProcessor(Xapian::valueno value_slot, const std::string &field)
+        : Xapian::RangeProcessor(value_slot, field + ":")
+    {
+    }
+
+    Xapian::Query operator()(const std::string &begin, const std::string &end) override
+    {
+        std::string lo, hi;
+        if (!begin.empty() && !normalise(begin, "00", lo))
+            throw Xapian::QueryParserError("bad date '" + begin +
+                                           "' in a range (use YYYY, YYYY-MM or YYYY-MM-DD)");
+        if (!end.empty() && !normalise(end, "99", hi))
+            throw Xapian::QueryParserError("bad date '" + end +
+                                           "' in a range (use YYYY, YYYY-MM or YYYY-MM-DD)");
+        if (!lo.empty() && !hi.empty() && lo > hi)
+            throw Xapian::QueryParserError("the range " + begin + ".." + end +
+                                           " ends before it starts");
+        if (lo.empty() && hi.empty())
+            return Xapian::Query::MatchAll;
+        if (lo.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        if (hi.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+    }
+
+  private:
+    static bool digits(const std::string &s, size_t at, size_t n)
+    {
+        if (s.size() < at + n)
+            return false;
+        for (size_t i = at; i < at + n; i++)
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+        return true;
+    }
+
+    static bool normalise(const std::string &s, const char *pad, std::string &out)
+    {
+        if (s.size() == 4 && digits(s, 0, 4)) {
+            out = s + pad + pad;
+        } else if (s.size() == 7 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2)) {
+            out = s.substr(0, 4) + s.substr(5, 2) + pad;
+        } else if (s.size() == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) &&
+                   s[7] == '-' && digits(s, 8, 2)) {
+            out = s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2);
+        } else {
+            return false;
+        }
+        return true;
+    }
+};
+
+/*
+ * Counts facet values once per collapse key: pages of one report count as one
+ * report. Sees every candidate the matcher considers, so counts are exact when
+ * the match is run with check_at_least = the document count.
+ */
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n)
+        : key_slot_(key_slot), facets_(f, f + n), counts_(n)
+    {
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (key_slot_ >= 0 && !seen_.insert(doc.get_value(key_slot_)).second)
+            return;
+        groups_++;
+        for (size_t i = 0; i < facets_.size(); i++)
+            count(i, doc.get_value(facets_[i].slot));
+    }
+
+    uint32_t groups() const
+    {
+        return groups_;
+    }
+
+    const std::map<std::string, uint32_t> &counts(size_t i) const
+    {
+        return counts_[i];
+    }
+
+  private:
+    void count(size_t i, const std::string &v)
+    {
+        char sep = facets_[i].sep;
+        if (v.empty())
+            return;
+        if (!sep) {
+            counts_[i][v]++;
+            return;
+        }
+        size_t start = 0;
+        while (start <= v.size()) {
+            size_t end = v.find(sep, start);
+            if (end == std::string::npos)
+                end = v.size();
+            if (end > start)
+                counts_[i][v.substr(start, end - start)]++;
+            start = end + 1;
+        }
+    }
+
+    int key_slot_;
+    std::vector<struct xdb_facet> facets_;
+    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::unordered_set<std::string> seen_;
+    uint32_t groups_ = 0;
+};
+
+/* MSet::snippet() escapes &, < and > for HTML; callers want plain text. */
+std::string unescape_html(const std::string &s)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        bool hit = false;
+        if (s[i] == '&') {
+            for (const auto &e : ents) {
+                size_t n = strlen(e.ent);
+                if (s.compare(i, n, e.ent) == 0) {
+                    out += e.c;
+                    i += n;
+                    hit = true;
+                    break;
+                }
+            }
+        }
+        if (!hit)
+            out += s[i++];
+    }
+    return out;
+}
+
+Xapian::Query filters_query(const struct xdb_query *q, Xapian::Query base)
+{
+    for (size_t g = 0; g < q->nfilters; g++) {
+        const struct xdb_filter_group &fg = q->filters[g];
+        std::vector<Xapian::Query> terms;
+        for (size_t i = 0; i < fg.n; i++)
+            terms.emplace_back(fg.terms[i]);
+        Xapian::Query any(Xapian::Query::OP_OR, terms.begin(), terms.end());
+        if (fg.negate)
+            base = Xapian::Query(Xapian::Query::OP_AND_NOT, base, any);
+        else
+            base = Xapian::Query(Xapian::Query::OP_FILTER, base, any);
+    }
+    for (size_t i = 0; i < q->nvranges; i++) {
+        const struct xdb_value_range &r = q->vranges[i];
+        Xapian::Query vr;
+        if (r.lo && r.hi)
+            vr = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, r.slot, r.lo, r.hi);
+        else if (r.lo)
+            vr = Xapian::Query(Xapian::Query::OP_VALUE_GE, r.slot, r.lo);
+        else if (r.hi)
+            vr = Xapian::Query(Xapian::Query::OP_VALUE_LE, r.slot, r.hi);
+        else
+            continue;
+        base = Xapian::Query(Xapian::Query::OP_FILTER, base, vr);
+    }
+    return base;
+}
+
+Xapian::Query parse(Xapian::Database &db, const struct xdb_query *q, std::string &corrected)
+{
+    if (!q->text || !*q->text)
+        return Xapian::Query::MatchAll;
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(english());
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op((q->flags & XDB_Q_DEFAULT_OR) ? Xapian::Query::OP_OR
+                                                     : Xapian::Query::OP_AND);
+    for (size_t i = 0; i < q->nprefixes; i++) {
+        if (q->prefixes[i].boolean)
+            qp.add_boolean_prefix(q->prefixes[i].field, q->prefixes[i].prefix);
+        else
+            qp.add_prefix(q->prefixes[i].field, q->prefixes[i].prefix);
+    }
+    for (size_t i = 0; i < q->nranges; i++) {
+        const struct xdb_range &r = q->ranges[i];
+        if (r.kind == XDB_RANGE_DATE)
+            qp.add_rangeprocessor((new DateRangeProcessor(r.slot, r.field))->release());
+        else
+            qp.add_rangeprocessor(
+                (new Xapian::RangeProcessor(r.slot, std::string(r.field) + ":"))->release());
+    }
+    unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
+    if (q->flags & XDB_Q_WILDCARD)
+        flags |= Xapian::QueryParser::FLAG_WILDCARD;
+    if (q->flags & XDB_Q_SPELLING)
+        flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    if (q->flags & XDB_Q_SYNONYMS)
+        flags |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+                 Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+    Xapian::Query parsed = qp.parse_query(q->text, flags);
+    if (q->flags & XDB_Q_SPELLING)
+        corrected = qp.get_corrected_query_string();
+    return parsed;
+}
+
+void fill_facets(const FacetSpy &spy, size_t n, struct xdb_result *r)
+{
+    r->facets = static_cast<struct xdb_facet_result *>(xcalloc(n ? n : 1, sizeof(*r->facets)));
+    r->nfacets = n;
+    for (size_t i = 0; i < n; i++) {
+        std::vector<std::pair<std::string, uint32_t>> v(spy.counts(i).begin(),
+                                                       spy.counts(i).end());
+        std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+            return a.second > b.second;
+        });
+        r->facets[i].n = v.size();
+        r->facets[i].values =
+            static_cast<struct xdb_facet_value *>(xcalloc(v.size(), sizeof(struct xdb_facet_value)));
+        for (size_t j = 0; j < v.size(); j++) {
+            r->facets[i].values[j].value = dup_string(v[j].first);
+            r->facets[i].values[j].count = v[j].second;
+        }
+    }
+}
+
+void fill_hits(const Xapian::MSet &mset, const struct xdb_query *q, struct xdb_result *r)
+{
+    r->nhits = mset.size();
+    r->hits = static_cast<struct xdb_hit *>(xcalloc(r->nhits ? r->nhits : 1, sizeof(*r->hits)));
+    size_t i = 0;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
+        struct xdb_hit &h = r->hits[i];
+        Xapian::Document doc = it.get_document();
+        std::string data = doc.get_data();
+        h.docid = *it;
+        h.weight = it.get_weight();
+        h.percent = it.get_percent();
+        h.collapse_count = it.get_collapse_count();
+        h.data = dup_string(data);
+        h.data_len = data.size();
+        if (!q->snippet_chars)
+            continue;
+        size_t at = q->text_sep ? data.find(q->text_sep) : std::string::npos;
+        std::string text = at == std::string::npos ? std::string() : data.substr(at + 1);
+        std::string snip = mset.snippet(text, q->snippet_chars, english(),
+                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                        q->hi_start ? q->hi_start : "",
+                                        q->hi_end ? q->hi_end : "", "…");
+        h.snippet = dup_string(unescape_html(snip));
+    }
+}
+
+int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
+{
+    Xapian::Database &d = *db->rdb;
+    std::string corrected;
+    Xapian::Query query = filters_query(q, parse(d, q, corrected));
+    Xapian::Enquire enq(d);
+    enq.set_query(query);
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    if (q->collapse_slot >= 0)
+        enq.set_collapse_key(q->collapse_slot, q->collapse_max ? q->collapse_max : 1);
+    if (q->sort_slot >= 0)
+        enq.set_sort_by_value_then_relevance(q->sort_slot, q->sort_descending != 0);
+    std::unique_ptr<FacetSpy> spy;
+    if (q->nfacets || q->exact) {
+        spy.reset(new FacetSpy(q->collapse_slot, q->facets, q->nfacets));
+        enq.add_matchspy(spy.get());
+    }
+    Xapian::doccount check = q->exact ? d.get_doccount() : 0;
+    Xapian::MSet mset = enq.get_mset(q->offset, q->limit, check);
+    r->estimated = mset.get_matches_estimated();
+    if (spy) {
+        r->groups = spy->groups();
+        fill_facets(*spy, q->nfacets, r);
+    }
+    fill_hits(mset, q, r);
+    if (!corrected.empty())
+        r->corrected = dup_string(corrected);
+    r->description = dup_string(query.get_description());
+    return 0;
+}
+
+} // namespace
+
+extern "C" {
+
+int xdb_open(struct xdb **out, const char *path, unsigned flags, struct cr_err *err)
+{
+    *out = nullptr;
+    std::unique_ptr<struct xdb> db(new struct xdb);
+    db->path = path;
+    db->flags = flags;
+    int rc = guard(err, "index", [&]() -> int {
+        if (flags & XDB_WRITE) {
+            int action = Xapian::DB_OPEN;
+            if (flags & XDB_OVERWRITE)
+                action = Xapian::DB_CREATE_OR_OVERWRITE;
+            else if (flags & XDB_CREATE)
+                action = Xapian::DB_CREATE_OR_OPEN;
+            db->wdb = new Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS);
+            db->rdb.reset(db->wdb);
+            db->wdb->begin_transaction(false);
+        } else {
+            db->rdb.reset(new Xapian::Database(path));
+        }
+        return 0;
+    });
+    if (rc < 0) {
+        cr_err_prefix(err, "'%s'", path);
+        return rc;
+    }
+    *out = db.release();
+    return 0;
+}
+
+void xdb_close(struct xdb *db)
+{
+    if (!db)
+        return;
+    struct cr_err ignored;
+    /* dropping the open transaction discards what was never committed */
+    (void)guard(&ignored, "close", [&]() -> int {
+        if (db->wdb)
+            db->wdb->cancel_transaction();
+        db->rdb->close();
+        return 0;
+    });
+    delete db;
+}
+
+int xdb_commit(struct xdb *db, struct cr_err *err)
+{
+    return guard(err, "index commit", [&]() -> int {
+        if (!db->wdb)
+            return cr_error(err, CR_EINVAL, "index opened read-only");
+        db->wdb->commit_transaction();
+        db->wdb->commit();
+        db->wdb->begin_transaction(false);
+        return 0;
+    });
+}
+
+int xdb_reopen(struct xdb *db, struct cr_err *err)
+{
+    return guard(err, "index reopen", [&]() -> int {
+        db->rdb->reopen();
+        return 0;
+    });
+}
+
+int xdb_doc_count(struct xdb *db, uint32_t *n, struct cr_err *err)
+{
+    return guard_read(db, err, "index", [&]() -> int {
+        *n = db->rdb->get_doccount();
+        return 0;
+    });
+}
+
+int xdb_uuid(struct xdb *db, char *out, struct cr_err *err)
+{
+    return guard_read(db, err, "index", [&]() -> int {
+        snprintf(out, 37, "%s", db->rdb->get_uuid().c_str());
+        return 0;
+    });
+}
+
+int xdb_get_metadata(struct xdb *db, const char *key, char **value, struct cr_err *err)
+{
+    *value = nullptr;
+    return guard_read(db, err, "index metadata", [&]() -> int {
+        *value = dup_string(db->rdb->get_metadata(key));
+        return 0;
+    });
+}
+
+int xdb_set_metadata(struct xdb *db, const char *key, const char *value, struct cr_err *err)
+{
+    return guard(err, "index metadata", [&]() -> int {
+        if (!db->wdb)
+            return cr_error(err, CR_EINVAL, "index opened read-only");
+        db->wdb->set_metadata(key, value);
+        return 0;
+    });
+}
+
+struct xdb_doc *xdb_doc_new(struct xdb *db)
+{
+    struct xdb_doc *d = new (std::nothrow) struct xdb_doc;
+    if (!d) {
+        fputs("casereview: out of memory\n", stderr);
+        abort();
+    }
+    d->tg.set_stemmer(english());
+    d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    d->tg.set_document(d->doc);
+    if (db && db->wdb && (db->flags & XDB_SPELLING)) {
+        d->tg.set_database(*db->wdb);
+        d->tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    }
+    return d;
+}
+
+void xdb_doc_free(struct xdb_doc *d)
+{
+    delete d;
+}
+
+void xdb_doc_set_data(struct xdb_doc *d, const void *data, size_t len)
+{
+    d->doc.set_data(std::string(static_cast<const char *>(data), len));
+}
+
+void xdb_doc_add_term(struct xdb_doc *d, const char *term)
+{
+    d->doc.add_boolean_term(term);
+}
+
+void xdb_doc_add_value(struct xdb_doc *d, unsigned slot, const void *v, size_t len)
+{
+    d->doc.add_value(slot, std::string(static_cast<const char *>(v), len));
+}
+
+void xdb_doc_index_text(struct xdb_doc *d, const char *text, size_t len, const char *prefix,
+                        unsigned weight)
+{
+    if (d->started)
+        d->tg.increase_termpos(100);
+    d->started = true;
+    d->tg.index_text(Xapian::Utf8Iterator(text, len), weight ? weight : 1, prefix);
+}
+
+int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d, struct cr_err *err)
+{
+    return guard(err, "index write", [&]() -> int {
+        if (!db->wdb)
+            return cr_error(err, CR_EINVAL, "index opened read-only");
+        d->doc.add_boolean_term(unique_term);
+        db->wdb->replace_document(unique_term, d->doc);
+        return 0;
+    });
+}
+
+int xdb_delete_term(struct xdb *db, const char *term, struct cr_err *err)
+{
+    return guard(err, "index delete", [&]() -> int {
+        if (!db->wdb)
+            return cr_error(err, CR_EINVAL, "index opened read-only");
+        db->wdb->delete_document(term);
+        return 0;
+    });
+}
+
+int xdb_add_synonym(struct xdb *db, const char *term, const char *synonym, struct cr_err *err)
+{
+    return guard(err, "index synonyms", [&]() -> int {
+        if (!db->wdb)
+            return cr_error(err, CR_EINVAL, "index opened read-only");
+        db->wdb->add_synonym(term, synonym);
+        return 0;
+    });
+}
+
+int xdb_term_freq(struct xdb *db, const char *term, uint32_t *n, struct cr_err *err)
+{
+    return guard_read(db, err, "index", [&]() -> int {
+        *n = db->rdb->get_termfreq(term);
+        return 0;
+    });
+}
+
+int xdb_each_term(struct xdb *db, const char *prefix, xdb_term_fn *fn, void *ctx,
+                  struct cr_err *err)
+{
+    return guard_read(db, err, "index terms", [&]() -> int {
+        for (Xapian::TermIterator t = db->rdb->allterms_begin(prefix);
+             t != db->rdb->allterms_end(prefix); ++t) {
+            std::string term = *t;
+            int rc = fn(term.c_str(), term.size(), t.get_termfreq(), ctx);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    });
+}
+
+int xdb_each_posting(struct xdb *db, const char *term, xdb_docid_fn *fn, void *ctx,
+                     struct cr_err *err)
+{
+    return guard_read(db, err, "index postings", [&]() -> int {
+        for (Xapian::PostingIterator p = db->rdb->postlist_begin(term);
+             p != db->rdb->postlist_end(term); ++p) {
+            int rc = fn(*p, ctx);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    });
+}
+
+int xdb_get_data(struct xdb *db, uint32_t docid, char **data, size_t *len, struct cr_err *err)
+{
+    *data = nullptr;
+    return guard_read(db, err, "index document", [&]() -> int {
+        std::string s = db->rdb->get_document(docid).get_data();
+        *data = dup_string(s);
+        *len = s.size();
+        return 0;
+    });
+}
+
+int xdb_get_value(struct xdb *db, uint32_t docid, unsigned slot, char **value, size_t *len,
+                  struct cr_err *err)
+{
+    *value = nullptr;
+    return guard_read(db, err, "index document", [&]() -> int {
+        std::string s = db->rdb->get_document(docid).get_value(slot);
+        *value = dup_string(s);
+        *len = s.size();
+        return 0;
+    });
+}
+
+int xdb_search(struct xdb *db, const struct xdb_query *q, struct xdb_result **out,
+               struct cr_err *err)
+{
+    *out = nullptr;
+    struct xdb_result *r = static_cast<struct xdb_result *>(xcalloc(1, sizeof(*r)));
+    int rc = guard_read(db, err, "search", [&]() -> int {
+        xdb_result_free(r);
+        r = static_cast<struct xdb_result *>(xcalloc(1, sizeof(*r)));
+        return run_search(db, q, r);
+    });
+    if (rc < 0) {
+        xdb_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void xdb_result_free(struct xdb_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++) {
+        free(r->hits[i].data);
+        free(r->hits[i].snippet);
+    }
+    free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t j = 0; j < r->facets[i].n; j++)
+            free(r->facets[i].values[j].value);
+        free(r->facets[i].values);
+    }
+    free(r->facets);
+    free(r->corrected);
+    free(r->description);
+    free(r);
+}
+
+int xdb_check(const char *path, int *ok, char **report, struct cr_err *err)
+{
+    *ok = 0;
+    *report = nullptr;
+    return guard(err, "index check", [&]() -> int {
+        std::ostringstream out;
+        size_t errors = Xapian::Database::check(path, Xapian::DBCHECK_SHORT_TREE, &out);
+        *ok = errors == 0;
+        *report = dup_string(out.str());
+        return 0;
+    });
+}
+
+} /* extern "C" */

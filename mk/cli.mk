@@ -1,0 +1,9 @@
+# cli/: main and one file per subcommand (argument parsing and output only)
+CLI_SRCS = \
+	cli/cli_util.c \
+	cli/cmd_add.c \
+	cli/cmd_doctor.c \
+	cli/cmd_index.c \
+	cli/cmd_remove.c \
+	cli/cmd_search.c \
+	cli/main.c

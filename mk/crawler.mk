@@ -1,0 +1,2 @@
+# crawler/: see its headers
+CRAWLER_SRCS =

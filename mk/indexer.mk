@@ -1,0 +1,10 @@
+# indexer/: extraction workers, metadata, writing the index
+INDEXER_SRCS = \
+	indexer/extract_pool.c \
+	indexer/idx.c \
+	indexer/idx_doc.c \
+	indexer/meta.c
+# The extraction worker, the only program that links Poppler.
+EXTRACT_SRCS = \
+	indexer/extract_poppler.c
+$(BUILD)/obj/indexer/extract_poppler.o: EXTRA_CFLAGS = $(call pkg_cflags,$(PKGS_EXTRACT))

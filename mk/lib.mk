@@ -1,0 +1,18 @@
+# lib/: pieces everyone shares (see lib/*.h for each contract)
+LIB_SRCS = \
+	lib/buf.c \
+	lib/catalog.c \
+	lib/cr_err.c \
+	lib/fault.c \
+	lib/home.c \
+	lib/isotime.c \
+	lib/log.c \
+	lib/progress.c \
+	lib/schema_core.c \
+	lib/schema_crawl.c \
+	lib/schema_meta.c \
+	lib/schema_search.c \
+	lib/sniff.c \
+	lib/store.c \
+	lib/xalloc.c \
+	lib/xdb.cc

@@ -1,0 +1,3 @@
+# search/: the query front end, results, facets, snippets
+SEARCH_SRCS = \
+	search/query.c

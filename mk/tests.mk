@@ -1,0 +1,34 @@
+# tests/: one cmocka program per module (tests/<dir>/test_<module>.c), the
+# helpers they share, and the generated fixtures they read.
+TEST_SRCS = \
+	tests/cli/test_pipeline.c \
+	tests/indexer/test_meta.c \
+	tests/lib/test_catalog.c \
+	tests/lib/test_store.c \
+	tests/lib/test_xdb.c \
+	tests/search/test_query.c
+TEST_HELPER_SRCS = tests/helpers.c
+TEST_BINS = $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
+TEST_HELPER_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPER_SRCS))
+
+$(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(call pkg_cflags,$(PKGS_TEST))
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELPER_OBJS) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $< $(TEST_HELPER_OBJS) $(LIBCORE) \
+		$(call pkg_libs,$(PKGS_MAIN) $(PKGS_TEST)) -lm
+
+# Fixture PDFs, generated from tests/fixtures/pdf/*.txt; encrypted.pdf needs a
+# password to open (made from report-a.pdf by qpdf).
+FIXTURE_TXT = $(sort $(wildcard tests/fixtures/pdf/*.txt))
+FIXTURE_PDF = $(patsubst tests/fixtures/pdf/%.txt,$(BUILD)/fixtures/%.pdf,$(FIXTURE_TXT)) \
+	$(BUILD)/fixtures/encrypted.pdf
+$(BUILD)/fixtures/%.pdf: tests/fixtures/pdf/%.txt $(MKPDF)
+	@mkdir -p $(dir $@)
+	$(Q)$(MKPDF) $< $@
+$(BUILD)/fixtures/encrypted.pdf: $(BUILD)/fixtures/report-a.pdf
+	$(Q)qpdf --encrypt secret-user secret-owner 256 -- $< $@
+fixtures: $(FIXTURE_PDF)
+
+check: programs fixtures sample $(TEST_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh $(T)

@@ -1,0 +1,2 @@
+# web/: see its headers
+WEB_SRCS =

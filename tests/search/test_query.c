@@ -1,0 +1,71 @@
+/* Tests of search/query.c: the validator's table of good and bad queries. */
+
+#include "tests/helpers.h"
+
+#include <string.h>
+
+#include "search/query.h"
+
+static void test_query_validate_table(void **state)
+{
+    static const struct {
+        const char *q;
+        int ok;
+        const char *msg;
+    } rows[] = {
+        {"neglect", 1, NULL},
+        {"", 1, NULL},
+        {"\"disguised compliance\"", 1, NULL},
+        {"neglect AND (bruising OR \"head injury\")", 1, NULL},
+        {"NOT neglect", 1, NULL},
+        {"neglect NOT bruising", 1, NULL},
+        {"title:neglect", 1, NULL},
+        {"was not brought", 1, NULL},
+        {"and or not", 1, NULL},
+        {"\"unclosed phrase", 0, "never closed"},
+        {"(neglect", 0, "'(' at character 1 is never closed"},
+        {"neglect)", 0, "closes nothing"},
+        {"()", 0, "empty parentheses"},
+        {"neglect AND", 0, "'AND' at character 9 has nothing after it"},
+        {"OR neglect", 0, "'OR' at character 1 has nothing before it"},
+        {"neglect AND OR bruising", 0, "has nothing before it"},
+        {"neglect NOT", 0, "nothing after it"},
+        {"(neglect AND)", 0, "nothing after it"},
+        {"a\"b", 0, "never closed"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct cr_err err;
+        int rc;
+        cr_err_clear(&err);
+        rc = query_validate(rows[i].q, &err);
+        if ((rc == 0) != rows[i].ok) {
+            print_error("'%s': rc %d (%s)\n", rows[i].q, rc, err.msg);
+            fail();
+        }
+        if (!rows[i].ok) {
+            assert_int_equal(rc, CR_EQUERY);
+            th_assert_contains(err.msg, rows[i].msg);
+        }
+    }
+}
+
+static void test_query_validate_length_cap(void **state)
+{
+    char big[5000];
+    struct cr_err err;
+
+    (void)state;
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(query_validate(big, &err), CR_EQUERY);
+    th_assert_contains(err.msg, "longer than");
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_query_validate_table),
+    cmocka_unit_test(test_query_validate_length_cap),
+};
+
+TH_MAIN(tests)
