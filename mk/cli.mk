@@ -7,3 +7,5 @@ CLI_SRCS = \
 	cli/cmd_remove.c \
 	cli/cmd_search.c \
 	cli/main.c
+CLI_TESTS = \
+	tests/cli/test_pipeline.c

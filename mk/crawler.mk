@@ -1,2 +1,3 @@
 # crawler/: see its headers
 CRAWLER_SRCS =
+CRAWLER_TESTS =

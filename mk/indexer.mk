@@ -8,3 +8,5 @@ INDEXER_SRCS = \
 EXTRACT_SRCS = \
 	indexer/extract_poppler.c
 $(BUILD)/obj/indexer/extract_poppler.o: EXTRA_CFLAGS = $(call pkg_cflags,$(PKGS_EXTRACT))
+INDEXER_TESTS = \
+	tests/indexer/test_meta.c

@@ -16,3 +16,7 @@ LIB_SRCS = \
 	lib/store.c \
 	lib/xalloc.c \
 	lib/xdb.cc
+LIB_TESTS = \
+	tests/lib/test_catalog.c \
+	tests/lib/test_store.c \
+	tests/lib/test_xdb.c

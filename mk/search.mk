@@ -1,3 +1,5 @@
 # search/: the query front end, results, facets, snippets
 SEARCH_SRCS = \
 	search/query.c
+SEARCH_TESTS = \
+	tests/search/test_query.c

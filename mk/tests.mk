@@ -1,12 +1,8 @@
 # tests/: one cmocka program per module (tests/<dir>/test_<module>.c), the
 # helpers they share, and the generated fixtures they read.
-TEST_SRCS = \
-	tests/cli/test_pipeline.c \
-	tests/indexer/test_meta.c \
-	tests/lib/test_catalog.c \
-	tests/lib/test_store.c \
-	tests/lib/test_xdb.c \
-	tests/search/test_query.c
+# Each folder's mk/<folder>.mk lists its own tests in <FOLDER>_TESTS.
+TEST_SRCS = $(LIB_TESTS) $(CRAWLER_TESTS) $(INDEXER_TESTS) $(SEARCH_TESTS) $(WEB_TESTS) \
+	$(CLI_TESTS)
 TEST_HELPER_SRCS = tests/helpers.c
 TEST_BINS = $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 TEST_HELPER_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPER_SRCS))

@@ -1,2 +1,3 @@
 # web/: see its headers
 WEB_SRCS =
+WEB_TESTS =
