@@ -15,10 +15,7 @@
 
 #include "cli/cli.h"
 #include "lib/log.h"
-
-#ifndef CASEREVIEW_VERSION
-#define CASEREVIEW_VERSION "0.1.0"
-#endif
+#include "lib/version.h"
 
 static const struct command {
     const char *name;
