@@ -3,7 +3,9 @@ LIB_SRCS = \
 	lib/buf.c \
 	lib/catalog.c \
 	lib/cr_err.c \
+	lib/dates.c \
 	lib/fault.c \
+	lib/hints.c \
 	lib/home.c \
 	lib/isotime.c \
 	lib/log.c \
@@ -14,9 +16,14 @@ LIB_SRCS = \
 	lib/schema_search.c \
 	lib/sniff.c \
 	lib/store.c \
+	lib/taxonomy.c \
+	lib/taxonomy_scan.c \
 	lib/xalloc.c \
 	lib/xdb.cc
 LIB_TESTS = \
 	tests/lib/test_catalog.c \
+	tests/lib/test_dates.c \
+	tests/lib/test_hints.c \
 	tests/lib/test_store.c \
+	tests/lib/test_taxonomy.c \
 	tests/lib/test_xdb.c
