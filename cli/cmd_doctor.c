@@ -75,7 +75,7 @@ static int check_report(const struct catalog_report *r, void *ctx)
     }
     if (!d->db || strcmp(r->state, "indexed"))
         return 0;
-    snprintf(term, sizeof(term), IX_P_REPORT "%s", r->sha256);
+    snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, r->sha256);
     if (xdb_term_freq(d->db, term, &n, &err) < 0) {
         problem(d, "%s", err.msg);
         return 1;
@@ -98,13 +98,13 @@ static int check_index_term(const char *term, size_t len, uint32_t freq, void *c
     struct catalog_report r;
     struct cr_err err;
     int found = 0;
-    char sha[65];
+    char sha[IX_KEY_LEN + 1];
 
     (void)freq;
-    if (len != 65)
+    if (len != 1 + IX_KEY_LEN)
         return 0;
-    memcpy(sha, term + 1, 64);
-    sha[64] = '\0';
+    memcpy(sha, term + 1, IX_KEY_LEN);
+    sha[IX_KEY_LEN] = '\0';
     if (catalog_report_find(s->cat, sha, &r, &found, &err) < 0)
         return 0;
     if (!found)

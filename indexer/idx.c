@@ -10,10 +10,14 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "indexer/extract.h"
@@ -32,7 +36,9 @@
 #define BATCH_SECONDS 20.0
 #define MAX_LINES 600
 #define NOTEXT_CHARS_PER_PAGE 10
-#define META_INDEX_UUID "index_uuid"
+#define META_INDEX_ID "index_id"
+/* compact after a run that wrote at least this many pages and a quarter of the index */
+#define COMPACT_MIN_PAGES 1000
 
 /* What the catalogue must record once the index has committed. */
 struct mark {
@@ -381,33 +387,53 @@ static int finish_removals(struct run *run, struct cr_err *err)
     return rc;
 }
 
+/* 1 in *present when the index exists and is the one the catalogue describes. */
 static int index_present(const struct home *h, struct catalog *c, int *present,
                          struct cr_err *err)
 {
-    char *want = NULL, uuid[40];
+    char *want = NULL, *have = NULL;
     struct xdb *db = NULL;
     struct cr_err e;
     int rc;
 
     *present = 0;
-    rc = catalog_meta_get(c, META_INDEX_UUID, &want, err);
+    rc = catalog_meta_get(c, META_INDEX_ID, &want, err);
     if (rc < 0 || !want)
         return rc;
-    if (xdb_open(&db, h->index, 0, &e) == 0 && xdb_uuid(db, uuid, &e) == 0)
-        *present = !strcmp(uuid, want);
+    if (xdb_open(&db, h->index, 0, &e) == 0 && xdb_get_metadata(db, IX_META_ID, &have, &e) == 0)
+        *present = !strcmp(have, want);
     xdb_close(db);
+    free(have);
     free(want);
     return 0;
+}
+
+/* A random id for a new index (the catalogue records it; compaction keeps it). */
+static void new_index_id(char *out, size_t n)
+{
+    unsigned char b[8] = {0};
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
+
+    if (f)
+        fclose(f);
+    if (got != sizeof(b)) {
+        /* no /dev/urandom: time and pid still tell two indexes apart */
+        unsigned long long t = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+        memcpy(b, &t, sizeof(b));
+    }
+    snprintf(out, n, "%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5], b[6],
+             b[7]);
 }
 
 /* Prepares the index for writing: opens it, or (re)creates it and requeues every report. */
 static int open_index(const struct home *h, struct run *run, int rebuild, struct cr_err *err)
 {
-    char uuid[40];
+    char id[32];
     int rc;
 
     if (!rebuild)
-        return xdb_open(&run->db, h->index, XDB_WRITE | XDB_CREATE | XDB_SPELLING, err);
+        return xdb_open(&run->db, h->index, XDB_WRITE | XDB_CREATE, err);
     run->s->rebuilt = run->o->rebuild;
     /* requeue first: killed after this, the next run indexes everything again */
     rc = catalog_begin(run->c, err);
@@ -421,16 +447,77 @@ static int open_index(const struct home *h, struct run *run, int rebuild, struct
         catalog_rollback(run->c);
         return rc;
     }
-    rc = xdb_open(&run->db, h->index, XDB_WRITE | XDB_OVERWRITE | XDB_SPELLING, err);
+    new_index_id(id, sizeof(id));
+    rc = xdb_open(&run->db, h->index, XDB_WRITE | XDB_OVERWRITE, err);
     if (rc == 0)
         rc = xdb_set_metadata(run->db, IX_META_VERSION, IX_FORMAT_VERSION, err);
     if (rc == 0)
+        rc = xdb_set_metadata(run->db, IX_META_ID, id, err);
+    if (rc == 0)
         rc = xdb_commit(run->db, err);
     if (rc == 0)
-        rc = xdb_uuid(run->db, uuid, err);
-    if (rc == 0)
-        rc = catalog_meta_set(run->c, META_INDEX_UUID, uuid, err);
+        rc = catalog_meta_set(run->c, META_INDEX_ID, id, err);
     return rc;
+}
+
+/*
+ * Packs the index after a large run: a fresh glass database fills its B-tree
+ * blocks about half, and compaction roughly halves the positions and postings.
+ * The compacted copy replaces the index in one atomic rename (RENAME_EXCHANGE),
+ * so readers see the old or the new, never neither. A failure here costs
+ * disk space only.
+ */
+static void compact(const struct home *h, const struct idx_summary *s)
+{
+    char *tmp = xasprintf("%s.compact", h->index);
+    struct xdb *db = NULL;
+    struct cr_err e;
+    uint32_t docs = 0;
+    int rc;
+
+    cr_err_clear(&e);
+    if (s->pages < COMPACT_MIN_PAGES)
+        goto out;
+    if (xdb_open(&db, h->index, 0, &e) < 0 || xdb_doc_count(db, &docs, &e) < 0)
+        goto fail;
+    xdb_close(db);
+    db = NULL;
+    if ((uint64_t)s->pages * 4 < docs)
+        goto out;
+    rc = home_remove_tree(tmp, &e);
+    if (rc == 0)
+        rc = xdb_compact(h->index, tmp, &e);
+    if (rc == 0 && renameat2(AT_FDCWD, tmp, AT_FDCWD, h->index, RENAME_EXCHANGE) < 0)
+        rc = cr_error(&e, CR_EIO, "cannot swap '%s' and '%s': %s", tmp, h->index,
+                      strerror(errno));
+    if (rc < 0)
+        goto fail;
+    /* tmp now holds the old index */
+    if (home_remove_tree(tmp, &e) == 0)
+        goto out;
+fail:
+    log_warn("could not compact the index (it works, but takes more space): %s", e.msg);
+    if (home_remove_tree(tmp, &e) < 0)
+        log_warn("%s", e.msg);
+out:
+    xdb_close(db);
+    free(tmp);
+}
+
+/* CPU used by the indexer itself and by its (reaped) workers, for CASEREVIEW_DEBUG. */
+static void log_cpu(void)
+{
+    struct rusage self, kids;
+
+    if (log_get_level() < LOG_DEBUG || getrusage(RUSAGE_SELF, &self) < 0 ||
+        getrusage(RUSAGE_CHILDREN, &kids) < 0)
+        return;
+    log_debug("cpu: indexer %.2f s user %.2f s sys; workers %.2f s user %.2f s sys; "
+              "indexer peak rss %ld KB, workers peak rss %ld KB",
+              self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
+              self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6,
+              kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6,
+              kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6, self.ru_maxrss, kids.ru_maxrss);
 }
 
 static unsigned cores(void)
@@ -524,7 +611,7 @@ static int plan(const struct home *h, struct catalog *c, const struct idx_opts *
         return rc;
     if (!present && !*rebuild) {
         rc = catalog_count_pending(c, &pending, &removals, err);
-        if (rc == 0 && (pending || removals || catalog_has_reports(c)))
+        if (rc == 0 && catalog_has_reports(c))
             log_info("the index is missing or was replaced: rebuilding it from the catalogue");
         *rebuild = 1;
         return rc;
@@ -553,6 +640,14 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
     rc = home_lock(h, "index", &lock, err);
     if (rc < 0)
         return rc;
+    {
+        /* a compaction killed midway leaves its copy behind: drop it */
+        char *leftover = xasprintf("%s.compact", h->index);
+        struct cr_err e;
+        if (home_remove_tree(leftover, &e) < 0)
+            log_warn("%s", e.msg);
+        free(leftover);
+    }
     rc = plan(h, c, o, &rebuild, &idle, err);
     if (rc < 0)
         goto out;
@@ -583,6 +678,11 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
             rc = crc;
         }
     }
+    if (rc == 0) {
+        xdb_close(run.db);
+        run.db = NULL;
+        compact(h, s);
+    }
     if (rc == 0 || rc == CR_EINTR) {
         int64_t removals;
         /* figures for the summary only: a failure here leaves them at 0 */
@@ -604,5 +704,6 @@ out:
     if (lock >= 0)
         close(lock);
     s->seconds = progress_now() - start;
+    log_cpu();
     return rc;
 }

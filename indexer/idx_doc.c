@@ -3,7 +3,7 @@
 /*
  * Page documents. The report's record is built once as a JSON object; each
  * page's data is that object with its page number, a newline, and the page
- * text (the snippet source). Deleting by R<sha256> before adding makes a
+ * text (the snippet source). Deleting by R<key> before adding makes a
  * rewrite exact even when a report's page count changed.
  */
 
@@ -45,7 +45,7 @@ int idx_doc_delete(struct xdb *db, const char *sha256, struct cr_err *err)
 {
     char term[80];
 
-    snprintf(term, sizeof(term), IX_P_REPORT "%s", sha256);
+    snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, sha256);
     return xdb_delete_term(db, term, err);
 }
 
@@ -53,7 +53,7 @@ static void add_values(struct xdb_doc *d, const struct idx_report *r, int page)
 {
     char num[32];
 
-    xdb_doc_add_value(d, IX_SLOT_SHA, r->cat.sha256, 64);
+    xdb_doc_add_value(d, IX_SLOT_KEY, r->cat.sha256, IX_KEY_LEN);
     snprintf(num, sizeof(num), "%05d", page);
     xdb_doc_add_value(d, IX_SLOT_PAGE, num, strlen(num));
     if (r->cat.added_at)
@@ -86,13 +86,13 @@ static int write_page(struct xdb *db, const struct idx_report *r, const struct m
     xdb_doc_index_text(d, f->title, strlen(f->title), IX_P_TITLE, 1);
     if (page == 1)
         xdb_doc_index_text(d, f->title, strlen(f->title), "", 1);
-    snprintf(term, sizeof(term), IX_P_REPORT "%s", r->cat.sha256);
+    snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, r->cat.sha256);
     xdb_doc_add_term(d, term);
     snprintf(term, sizeof(term), IX_P_FORMAT "%s", r->cat.format);
     xdb_doc_add_term(d, term);
     add_values(d, r, page);
 
-    snprintf(term, sizeof(term), IX_P_UNIQUE "%s:%d", r->cat.sha256, page);
+    snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s:%d", IX_KEY_LEN, r->cat.sha256, page);
     rc = xdb_replace(db, term, d, err);
     xdb_doc_free(d);
     if (rc < 0)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,4 +122,22 @@ int home_lock(const struct home *h, const char *name, int *fd, struct cr_err *er
 out:
     free(path);
     return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+    (void)st;
+    (void)f;
+    return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int home_remove_tree(const char *path, struct cr_err *err)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0 && errno == ENOENT)
+        return 0;
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+        return cr_error(err, CR_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    return 0;
 }

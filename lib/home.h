@@ -44,6 +44,9 @@ void home_release(struct home *h);
  */
 int home_lock(const struct home *h, const char *name, int *fd, struct cr_err *err) CR_MUST_CHECK;
 
+/* rm -rf path (never follows symlinks); missing is not an error. */
+int home_remove_tree(const char *path, struct cr_err *err) CR_MUST_CHECK;
+
 /* mkdir -p; 0 or CR_EIO. */
 int home_mkdirs(const char *path, struct cr_err *err) CR_MUST_CHECK;
 

@@ -11,9 +11,11 @@
  *    where they stand; and boolean filter terms for the report's identifiers
  *    (prefixes below), repeated on every page, so any page can answer a
  *    filtered query;
- *  - the unique term Q<sha256>:<page> (replace_document key) and R<sha256>
- *    (every page of one report: delete-by-term);
- *  - values: the slots below; IX_SLOT_SHA is the collapse key, so results
+ *  - the unique term Q<key>:<page> (replace_document key) and R<key> (every
+ *    page of one report: delete-by-term), where <key> is the first
+ *    IX_KEY_LEN hex digits of the report's sha256 (64 bits: no collision in
+ *    any repository of reports; the full sha256 is in the record);
+ *  - values: the slots below; IX_SLOT_KEY is the collapse key, so results
  *    collapse to one row per report;
  *  - data: the display record, a one-line JSON object (see
  *    doc/index-format.md), then IX_TEXT_SEP, then the page's text (used for
@@ -25,7 +27,7 @@
  */
 
 enum ix_slot {
-    IX_SLOT_SHA = 0,         /* report sha256, hex: the collapse key */
+    IX_SLOT_KEY = 0,         /* report key (IX_KEY_LEN hex digits): the collapse key */
     IX_SLOT_PAGE = 1,        /* page number, 5 digits zero-padded */
     IX_SLOT_PUBLISHED = 2,   /* publication date, YYYYMMDD (00 = unknown part) */
     IX_SLOT_ADDED = 3,       /* when the report entered the repository, ISO 8601 */
@@ -46,8 +48,9 @@ enum ix_slot {
 #define IX_LIST_SEP '\x1f'
 #define IX_TEXT_SEP '\n'
 
-#define IX_P_UNIQUE "Q"       /* Q<sha256>:<page> */
-#define IX_P_REPORT "R"       /* R<sha256> */
+#define IX_KEY_LEN 16         /* hex digits of the sha256 that name a report in the index */
+#define IX_P_UNIQUE "Q"       /* Q<key>:<page> */
+#define IX_P_REPORT "R"       /* R<key> */
 #define IX_P_TITLE "S"        /* title words (free text) */
 #define IX_P_REC "XR"         /* recommendation words (free text) */
 #define IX_P_PARTNERSHIP "XP" /* XP<partnership id> */
@@ -64,8 +67,9 @@ enum ix_slot {
 #define IX_P_REVIEW "XV"      /* XV<review id> */
 #define IX_P_FORMAT "XF"      /* XF<format>: pdf, docx… */
 
-/* Index metadata keys. */
+/* Index metadata keys (user metadata survives compaction, unlike the UUID). */
 #define IX_META_VERSION "casereview.format"  /* IX_FORMAT_VERSION */
+#define IX_META_ID "casereview.id"           /* random id; the catalogue records it */
 #define IX_FORMAT_VERSION "1"
 
 #endif

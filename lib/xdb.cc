@@ -16,6 +16,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -271,7 +272,7 @@ Xapian::Query filters_query(const struct xdb_query *q, Xapian::Query base)
     return base;
 }
 
-Xapian::Query parse(Xapian::Database &db, const struct xdb_query *q, std::string &corrected)
+Xapian::Query parse(Xapian::Database &db, const struct xdb_query *q)
 {
     if (!q->text || !*q->text)
         return Xapian::Query::MatchAll;
@@ -299,15 +300,104 @@ Xapian::Query parse(Xapian::Database &db, const struct xdb_query *q, std::string
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
     if (q->flags & XDB_Q_WILDCARD)
         flags |= Xapian::QueryParser::FLAG_WILDCARD;
-    if (q->flags & XDB_Q_SPELLING)
-        flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     if (q->flags & XDB_Q_SYNONYMS)
         flags |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
                  Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
-    Xapian::Query parsed = qp.parse_query(q->text, flags);
-    if (q->flags & XDB_Q_SPELLING)
-        corrected = qp.get_corrected_query_string();
-    return parsed;
+    return qp.parse_query(q->text, flags);
+}
+
+/* Edit distance with adjacent transpositions (Damerau), or max + 1 once it exceeds max. */
+unsigned edit_distance(const std::string &a, const std::string &b, unsigned max)
+{
+    size_t n = a.size(), m = b.size();
+    if ((n > m ? n - m : m - n) > max)
+        return max + 1;
+    std::vector<unsigned> prev2(m + 1), prev(m + 1), cur(m + 1);
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = (unsigned)i;
+        unsigned best = cur[0];
+        for (size_t j = 1; j <= m; j++) {
+            unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            unsigned v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                v = std::min(v, prev2[j - 2] + 1);
+            cur[j] = v;
+            best = std::min(best, v);
+        }
+        if (best > max)
+            return max + 1;
+        prev2.swap(prev);
+        prev.swap(cur);
+    }
+    return prev[m];
+}
+
+/*
+ * The index's own closest word to w: same first letter, edit distance 1 (short
+ * words) or 2, the most frequent of the nearest. "" when none.
+ */
+std::string closest_term(Xapian::Database &db, const std::string &w)
+{
+    unsigned max = w.size() <= 4 ? 1 : 2, best_d = max + 1;
+    Xapian::doccount best_f = 0;
+    std::string best;
+    std::string first = w.substr(0, 1);
+    for (Xapian::TermIterator t = db.allterms_begin(first); t != db.allterms_end(first); ++t) {
+        const std::string &term = *t;
+        unsigned d = edit_distance(w, term, max);
+        if (d > max || d > best_d)
+            continue;
+        Xapian::doccount f = t.get_termfreq();
+        if (d < best_d || f > best_f) {
+            best_d = d;
+            best_f = f;
+            best = term;
+        }
+    }
+    return best;
+}
+
+/*
+ * "Did you mean": the query with each word the index does not hold replaced
+ * by its closest indexed word. Operators, field:values and short words are
+ * left alone. Built from the index's vocabulary, so no spelling table is
+ * needed (it would double the index's size).
+ */
+std::string suggest(Xapian::Database &db, const std::string &text)
+{
+    std::string out;
+    bool changed = false;
+    size_t i = 0;
+    while (i < text.size()) {
+        unsigned char c = (unsigned char)text[i];
+        if (!isalpha(c)) {
+            out += text[i++];
+            continue;
+        }
+        size_t j = i;
+        while (j < text.size() && (isalnum((unsigned char)text[j]) || text[j] == '\'' ||
+                                   (unsigned char)text[j] >= 0x80))
+            j++;
+        std::string word = text.substr(i, j - i);
+        bool field = j < text.size() && text[j] == ':';
+        bool op = word == "AND" || word == "OR" || word == "NOT" || word == "NEAR";
+        std::string lower = word;
+        for (char &ch : lower)
+            ch = (char)tolower((unsigned char)ch);
+        std::string fix;
+        if (!field && !op && lower.size() >= 3 && db.get_termfreq(lower) == 0)
+            fix = closest_term(db, lower);
+        if (!fix.empty()) {
+            out += fix;
+            changed = true;
+        } else {
+            out += word;
+        }
+        i = j;
+    }
+    return changed ? out : std::string();
 }
 
 void fill_facets(const FacetSpy &spy, size_t n, struct xdb_result *r)
@@ -362,7 +452,7 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
 {
     Xapian::Database &d = *db->rdb;
     std::string corrected;
-    Xapian::Query query = filters_query(q, parse(d, q, corrected));
+    Xapian::Query query = filters_query(q, parse(d, q));
     Xapian::Enquire enq(d);
     enq.set_query(query);
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
@@ -378,6 +468,8 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
     Xapian::doccount check = q->exact ? d.get_doccount() : 0;
     Xapian::MSet mset = enq.get_mset(q->offset, q->limit, check);
     r->estimated = mset.get_matches_estimated();
+    if ((q->flags & XDB_Q_SPELLING) && mset.empty() && q->text)
+        corrected = suggest(d, q->text);
     if (spy) {
         r->groups = spy->groups();
         fill_facets(*spy, q->nfacets, r);
@@ -502,10 +594,7 @@ struct xdb_doc *xdb_doc_new(struct xdb *db)
     d->tg.set_stemmer(english());
     d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     d->tg.set_document(d->doc);
-    if (db && db->wdb && (db->flags & XDB_SPELLING)) {
-        d->tg.set_database(*db->wdb);
-        d->tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-    }
+    (void)db;
     return d;
 }
 
@@ -665,6 +754,15 @@ void xdb_result_free(struct xdb_result *r)
     free(r->corrected);
     free(r->description);
     free(r);
+}
+
+int xdb_compact(const char *src, const char *dst, struct cr_err *err)
+{
+    return guard(err, "index compaction", [&]() -> int {
+        Xapian::Database db(src);
+        db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::STANDARD);
+        return 0;
+    });
 }
 
 int xdb_check(const char *path, int *ok, char **report, struct cr_err *err)

@@ -38,7 +38,6 @@ enum xdb_open_flags {
     XDB_WRITE = 1 << 0,     /* open for writing (takes Xapian's write lock) */
     XDB_CREATE = 1 << 1,    /* with XDB_WRITE: create if missing */
     XDB_OVERWRITE = 1 << 2, /* with XDB_WRITE: start a new, empty database */
-    XDB_SPELLING = 1 << 3,  /* with XDB_WRITE: add indexed words to the spelling table */
 };
 
 /* Opens the database at path. *out is new (xdb_close). Missing: CR_ENOTFOUND. */
@@ -62,9 +61,9 @@ int xdb_set_metadata(struct xdb *db, const char *key, const char *value,
                      struct cr_err *err) CR_MUST_CHECK;
 
 /*
- * Documents. xdb_doc_new(db) starts an empty document; db (may be NULL) is
- * used for the spelling table when opened with XDB_SPELLING. The xdb_doc_*
- * builders cannot fail (allocation failure aborts, as xmalloc).
+ * Documents. xdb_doc_new(db) starts an empty document (db may be NULL; kept
+ * for builders that will need it). The xdb_doc_* builders cannot fail
+ * (allocation failure aborts, as xmalloc).
  */
 struct xdb_doc *xdb_doc_new(struct xdb *db);
 void xdb_doc_free(struct xdb_doc *d);
@@ -157,7 +156,7 @@ struct xdb_facet {
 
 enum xdb_query_flags {
     XDB_Q_WILDCARD = 1 << 0,  /* neglect* */
-    XDB_Q_SPELLING = 1 << 1,  /* compute a "did you mean" from the spelling table */
+    XDB_Q_SPELLING = 1 << 1,  /* with no match, a "did you mean" from the index's own words */
     XDB_Q_SYNONYMS = 1 << 2,  /* expand terms through the synonym table */
     XDB_Q_DEFAULT_OR = 1 << 3 /* words without an operator are ORed (default: ANDed) */
 };
@@ -226,6 +225,13 @@ struct xdb_result {
 int xdb_search(struct xdb *db, const struct xdb_query *q, struct xdb_result **out,
                struct cr_err *err) CR_MUST_CHECK;
 void xdb_result_free(struct xdb_result *r);
+
+/*
+ * Writes a compacted copy of the database at src into dst (which must not
+ * exist): B-tree blocks packed, free space dropped. User metadata is kept; the
+ * UUID is not.
+ */
+int xdb_compact(const char *src, const char *dst, struct cr_err *err) CR_MUST_CHECK;
 
 /* Checks the database's structure (Xapian::Database::check). *ok = 1 if sound. */
 int xdb_check(const char *path, int *ok, char **report, struct cr_err *err) CR_MUST_CHECK;

@@ -165,7 +165,7 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
     q.flags = XDB_Q_SPELLING;
     q.prefixes = prefixes;
     q.nprefixes = sizeof(prefixes) / sizeof(prefixes[0]);
-    q.collapse_slot = IX_SLOT_SHA;
+    q.collapse_slot = IX_SLOT_KEY;
     q.collapse_max = 1;
     q.sort_slot = -1;
     q.offset = o->offset;

@@ -62,7 +62,7 @@ static void build(const char *path)
     struct xdb *db = NULL;
     struct cr_err err;
 
-    assert_int_equal(xdb_open(&db, path, XDB_WRITE | XDB_CREATE | XDB_SPELLING, &err), 0);
+    assert_int_equal(xdb_open(&db, path, XDB_WRITE | XDB_CREATE, &err), 0);
     add(db, "a", 1, "the health visitor saw neglect at home", "20190515", "neglect\x1f" "dv");
     add(db, "a", 2, "more neglect and bruising & other <harm>", "20190515", "neglect\x1f" "dv");
     add(db, "b", 1, "disguised compliance by the mother", "20210600", "dv");
