@@ -8,4 +8,5 @@ CLI_SRCS = \
 	cli/cmd_search.c \
 	cli/main.c
 CLI_TESTS = \
+	tests/cli/test_docs.c \
 	tests/cli/test_pipeline.c
