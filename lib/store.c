@@ -102,11 +102,16 @@ void store_free(struct store *s)
     free(s);
 }
 
-char *store_path(const struct store *s, const char *sha, const char *ext)
+char *store_blob_path(const char *dir, const char *sha, const char *ext)
 {
     if (!store_sha_ok(sha) || !store_ext_ok(ext))
         return NULL;
-    return xasprintf("%s/%.2s/%s.%s", s->dir, sha, sha, ext);
+    return xasprintf("%s/%.2s/%s.%s", dir, sha, sha, ext);
+}
+
+char *store_path(const struct store *s, const char *sha, const char *ext)
+{
+    return store_blob_path(s->dir, sha, ext);
 }
 
 static void hex(const uint8_t *d, char *out)

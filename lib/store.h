@@ -35,6 +35,13 @@ void store_free(struct store *s);
  */
 char *store_path(const struct store *s, const char *sha, const char *ext);
 
+/*
+ * The same path from the store's directory alone, for readers that must not
+ * open the store (store_open() sweeps store/tmp/, which a concurrent writer
+ * may be using): the web server. NULL under the same conditions.
+ */
+char *store_blob_path(const char *dir, const char *sha, const char *ext);
+
 /* 1 if ext is an extension the store accepts ("pdf", "docx", "doc", "odt", "html", "bin"). */
 int store_ext_ok(const char *ext);
 /* 1 if s is 64 lowercase hex digits. */

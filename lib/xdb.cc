@@ -96,7 +96,8 @@ template <typename F> int guard_read(struct xdb *db, struct cr_err *err, const c
 
 Xapian::Stem &english()
 {
-    static Xapian::Stem stem("english");
+    /* one per thread: a stemmer keeps state while it works (the web server's pool) */
+    static thread_local Xapian::Stem stem("english");
     return stem;
 }
 
