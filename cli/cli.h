@@ -38,6 +38,7 @@ cli_cmd_fn cmd_index;
 cli_cmd_fn cmd_search;
 cli_cmd_fn cmd_doctor;
 cli_cmd_fn cmd_remove;
+cli_cmd_fn cmd_serve;
 
 /* Prints err as an error line and returns the exit status it maps to. */
 int cli_fail(const struct cr_err *err);

@@ -28,6 +28,7 @@ static const struct command {
     {"search", cmd_search, CLI_HOME, "find reports"},
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},
     {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG, "check the repository for problems"},
+    {"serve", cmd_serve, CLI_HOME, "serve a web page for searching the repository"},
 };
 
 static volatile int stop_flag;

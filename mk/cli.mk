@@ -6,6 +6,7 @@ CLI_SRCS = \
 	cli/cmd_index.c \
 	cli/cmd_remove.c \
 	cli/cmd_search.c \
+	cli/cmd_serve.c \
 	cli/main.c
 CLI_TESTS = \
 	tests/cli/test_docs.c \

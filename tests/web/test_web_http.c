@@ -1,0 +1,796 @@
+/*
+ * HTTP-level tests of the web server: a repository is built from generated
+ * fixture PDFs (one with a hostile title), the server is started in-process
+ * on an ephemeral loopback port, and libcurl (or a raw socket, where curl
+ * would tidy the request up) asks it for every page, for files by sha256,
+ * for paths that try to escape the store, and for requests over the limits.
+ */
+
+#include "tests/helpers.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/home.h"
+#include "lib/store.h"
+#include "lib/xalloc.h"
+#include "web/web.h"
+
+#define HOSTILE "<script>alert(1)</script>"
+
+struct fx {
+    char *dir;
+    char *home_dir;
+    char *big;             /* a 12 MB PDF (report-b with bytes after %%EOF) */
+    char sha_a[65];        /* report-a.pdf */
+    char sha_big[65];
+    struct home home;
+    struct web *w;
+};
+
+static struct fx *F; /* the one server every test asks */
+
+/* ---- building the repository ---- */
+
+static void run_ok(const char *home, ...)
+{
+    const char *argv[16];
+    struct th_result r;
+    size_t n = 0;
+    va_list ap;
+
+    va_start(ap, home);
+    while (n < 15 && (argv[n] = va_arg(ap, const char *)))
+        n++;
+    va_end(ap);
+    argv[n] = NULL;
+    r = th_runv(home, NULL, argv);
+    if (r.status != 0) {
+        print_error("'%s' exited %d\nstdout: %s\nstderr: %s\n", argv[0], r.status, r.out, r.err);
+        fail();
+    }
+    th_result_release(&r);
+}
+
+/* A fixture PDF with a title that is markup, and markup in its text. */
+static char *hostile_pdf(const char *dir)
+{
+    static const char text[] =
+        "# Hostile fixture written by tests/web/test_web_http.c (fictional).\n"
+        "@title " HOSTILE "\n"
+        "@small FICTIONAL TEST DOCUMENT. Everything in it is invented; it describes no real "
+        "child, family or partnership.\n"
+        "@heading " HOSTILE "\n"
+        "@subheading Northshire Safeguarding Children Partnership\n"
+        "Markup in the text of a report: <img src=x onerror=alert(2)> and \"quotes\" & "
+        "ampersands beside the word quixotry.\n";
+    char *txt = xasprintf("%s/hostile.txt", dir), *pdf = xasprintf("%s/hostile.pdf", dir);
+
+    th_write(txt, text, sizeof(text) - 1);
+    assert_int_equal(th_sh("'%s' '%s' '%s'", getenv("CASEREVIEW_MKPDF"), txt, pdf), 0);
+    free(txt);
+    return pdf;
+}
+
+/* report-b.pdf with 12 MB after its end: still a PDF, big enough to cut off mid-send. */
+static char *big_pdf(const char *dir)
+{
+    char *src = th_fixture("report-b.pdf"), *big = xasprintf("%s/big.pdf", dir);
+    size_t len;
+    char *data = th_read(src, &len);
+    FILE *f = fopen(big, "wb");
+    char block[65536];
+
+    assert_non_null(data);
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    memset(block, '%', sizeof(block));
+    for (int i = 0; i < 192; i++)
+        assert_int_equal(fwrite(block, 1, sizeof(block), f), sizeof(block));
+    assert_int_equal(fclose(f), 0);
+    free(data);
+    free(src);
+    return big;
+}
+
+static int group_setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof(*f));
+    char *a = th_fixture("report-a.pdf"), *hostile;
+    struct web_opts o;
+    struct cr_err err;
+    uint64_t bytes;
+
+    f->dir = th_tmpdir();
+    f->home_dir = xasprintf("%s/home", f->dir);
+    hostile = hostile_pdf(f->dir);
+    f->big = big_pdf(f->dir);
+    run_ok(f->home_dir, "add", "--quiet", a, hostile, f->big, NULL);
+    run_ok(f->home_dir, "index", NULL);
+    assert_int_equal(store_hash_file(a, f->sha_a, &bytes, NULL), 0);
+    assert_int_equal(store_hash_file(f->big, f->sha_big, &bytes, NULL), 0);
+    assert_int_equal(home_open(&f->home, f->home_dir, 0, NULL), 0);
+    memset(&o, 0, sizeof(o));
+    o.home = &f->home;
+    o.port = 0;
+    o.threads = 2;
+    o.timeout_s = 2;
+    cr_err_clear(&err);
+    if (web_start(&f->w, &o, &err) < 0) {
+        print_error("web_start: %s\n", err.msg);
+        return -1;
+    }
+    free(a);
+    free(hostile);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    F = f;
+    *state = f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    struct fx *f = *state;
+
+    web_stop(f->w);
+    home_release(&f->home);
+    th_rm_rf(f->dir);
+    free(f->dir);
+    free(f->home_dir);
+    free(f->big);
+    free(f);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* ---- asking it ---- */
+
+struct resp {
+    long status;
+    struct buf body;
+    struct buf head;       /* the response headers as received */
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    buf_add(ctx, p, size * n);
+    return size * n;
+}
+
+/*
+ * GET (or method) path from the server on port, with extra "Name: value"
+ * headers (NULL-terminated, may be NULL).
+ */
+static struct resp request_at(unsigned port, const char *method, const char *path,
+                              const char *const *headers)
+{
+    struct resp r = {0, BUF_INIT, BUF_INIT};
+    struct curl_slist *hl = NULL;
+    char *url = xasprintf("http://127.0.0.1:%u%s", port, path);
+    CURL *c = curl_easy_init();
+    CURLcode rc;
+
+    for (size_t i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* send ../ as written */
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.head);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (strcmp(method, "GET"))
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
+        fail();
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(hl);
+    free(url);
+    buf_addstr(&r.body, ""); /* never NULL */
+    buf_addstr(&r.head, "");
+    return r;
+}
+
+static struct resp request(const char *method, const char *path, const char *const *headers)
+{
+    return request_at(web_port(F->w), method, path, headers);
+}
+
+static struct resp get(const char *path)
+{
+    return request("GET", path, NULL);
+}
+
+static void resp_release(struct resp *r)
+{
+    buf_release(&r->body);
+    buf_release(&r->head);
+}
+
+static void expect_status(const struct resp *r, const char *path, long want)
+{
+    if (r->status != want) {
+        print_error("GET %s: status %ld, wanted %ld\n%s\n", path, r->status, want, r->body.data);
+        fail();
+    }
+}
+
+/* GETs path, asserts the status and that the body holds each needle (NULL-terminated). */
+static void expect_page(const char *path, long status, ...)
+{
+    struct resp r = get(path);
+    const char *needle;
+    va_list ap;
+
+    expect_status(&r, path, status);
+    va_start(ap, status);
+    while ((needle = va_arg(ap, const char *)))
+        th_assert_contains(r.body.data, needle);
+    va_end(ap);
+    resp_release(&r);
+}
+
+/* A raw connection to the server (for requests curl would not send as they are). */
+static int connect_raw(void)
+{
+    struct sockaddr_in sa;
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    assert_true(s >= 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)web_port(F->w));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return s;
+}
+
+/* Sends req on a new connection and returns what came back (until close or 5 s). */
+static char *raw(const char *req, size_t len)
+{
+    struct buf b = BUF_INIT;
+    int s = connect_raw();
+    char chunk[4096];
+    ssize_t n;
+    struct timeval tv = {5, 0};
+
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (len && send(s, req, len, MSG_NOSIGNAL) < 0) {
+        /* the server may close before reading everything: what it said still counts */
+    }
+    while ((n = recv(s, chunk, sizeof(chunk), 0)) > 0)
+        buf_add(&b, chunk, (size_t)n);
+    close(s);
+    return buf_take(&b);
+}
+
+/* ---- the pages ---- */
+
+static void test_web_home_and_style(void **state)
+{
+    struct resp r;
+
+    (void)state;
+    expect_page("/", 200, "<h1>Search the case reviews</h1>", "<label for=\"q\">",
+                "describe what happened to them", "href=\"/static/style.css\"", NULL);
+    r = get("/static/style.css");
+    expect_status(&r, "/static/style.css", 200);
+    th_assert_contains(r.head.data, "text/css");
+    th_assert_contains(r.body.data, ":focus-visible");
+    resp_release(&r);
+    /* no asset from outside the machine, no script */
+    r = get("/search?q=neglect");
+    th_assert_not_contains(r.body.data, "http://");
+    th_assert_not_contains(r.body.data, "https://");
+    th_assert_not_contains(r.body.data, "<script");
+    th_assert_contains(r.head.data, "Content-Security-Policy: default-src 'none'");
+    resp_release(&r);
+}
+
+static void test_web_search_results(void **state)
+{
+    char *file_link = xasprintf("/file/%s#page=", F->sha_a);
+
+    (void)state;
+    expect_page("/search?q=neglect", 200, "report", "<mark>neglect</mark>",
+                "Serious Case Review: Child T", "href=\"/report/", file_link, NULL);
+    expect_page("/search?q=%22disguised+compliance%22", 200,
+                "<mark>disguised compliance</mark>", NULL);
+    expect_page("/search?q=zzzyzzy", 200, "No reports match", NULL);
+    /* every report when nothing is asked */
+    expect_page("/search", 200, "3 reports match", NULL);
+    free(file_link);
+}
+
+static void test_web_search_paging(void **state)
+{
+    struct resp r;
+
+    (void)state;
+    r = get("/search?page=2");
+    expect_status(&r, "/search?page=2", 200);
+    th_assert_contains(r.body.data, "this page is past the last");
+    resp_release(&r);
+    expect_page("/search?page=0", 400, "&#39;page&#39; must be a number", NULL);
+    expect_page("/search?page=501", 400, "&#39;page&#39; must be a number", NULL);
+    expect_page("/search?page=abc", 400, "&#39;page&#39; must be a number", NULL);
+}
+
+static void test_web_search_bad_query(void **state)
+{
+    (void)state;
+    expect_page("/search?q=%22unclosed", 400, "role=\"alert\"", "never closed",
+                "value=\"&quot;unclosed\"", NULL);
+    expect_page("/search?q=neglect+AND", 400, "nothing after it", NULL);
+    expect_page("/search?q=neglect&from=20x9", 400, "&#39;from&#39; must be a year", NULL);
+    expect_page("/search?q=neglect&to=2019-13", 400, "&#39;to&#39; must be a year", NULL);
+    expect_page("/search?q=neglect&sort=sideways", 400, "&#39;sort&#39; must be", NULL);
+}
+
+static void test_web_unknown_params_ignored(void **state)
+{
+    (void)state;
+    expect_page("/search?q=neglect&utm_source=mail&foo=%3Cb%3E&=x&bare", 200,
+                "<mark>neglect</mark>", NULL);
+}
+
+static void test_web_hostile_title_escaped(void **state)
+{
+    const char *paths[] = {"/search?q=quixotry", "/search?q=alert", "/search", "/report/2",
+                           "/report/2?q=quixotry"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        struct resp r = get(paths[i]);
+        expect_status(&r, paths[i], 200);
+        th_assert_contains(r.body.data, "&lt;script&gt;alert(1)&lt;/script&gt;");
+        th_assert_not_contains(r.body.data, HOSTILE);
+        th_assert_not_contains(r.body.data, "<img");
+        th_assert_not_contains(r.body.data, "<script");
+        resp_release(&r);
+    }
+    expect_page("/search?q=quixotry", 200, "&lt;img src=x onerror=alert(2)&gt;", NULL);
+    /* what a user typed comes back escaped too */
+    expect_page("/search?q=%22%3E%3Cscript%3Ealert(3)%3C%2Fscript%3E%22", 200,
+                "value=\"&quot;&gt;&lt;script&gt;alert(3)", NULL);
+}
+
+static void test_web_report_page(void **state)
+{
+    char *file_link = xasprintf("href=\"/file/%s\"", F->sha_a);
+    char *page_link = xasprintf("href=\"/file/%s#page=4\"", F->sha_a);
+
+    (void)state;
+    expect_page("/report/1", 200, "<h1>Serious Case Review: Child T</h1>", "About this report",
+                "<dt>Pages</dt><dd>4</dd>", file_link, F->sha_a, NULL);
+    expect_page("/report/1?q=neglect", 200, "Pages that match", page_link,
+                "<mark>neglect</mark>", NULL);
+    expect_page("/report/999", 404, "No such report", NULL);
+    expect_page("/report/abc", 404, "No such report", NULL);
+    expect_page("/report/", 404, NULL);
+    expect_page("/report/1/../2", 404, NULL);
+    expect_page("/report/99999999999999999999", 404, NULL);
+    expect_page("/report/1?q=%22open", 200, "never closed", NULL);
+    free(file_link);
+    free(page_link);
+}
+
+static void test_web_not_found(void **state)
+{
+    (void)state;
+    expect_page("/nowhere", 404, "Page not found", NULL);
+    expect_page("/search/", 404, NULL);
+}
+
+/* ---- files ---- */
+
+static void test_web_file_served(void **state)
+{
+    char *path = xasprintf("/file/%s", F->sha_a), *fixture = th_fixture("report-a.pdf");
+    char *inm = xasprintf("If-None-Match: \"%s\"", F->sha_a);
+    const char *hdrs[] = {inm, NULL};
+    char sha[65];
+    struct resp r;
+
+    (void)state;
+    r = get(path);
+    expect_status(&r, path, 200);
+    th_assert_contains(r.head.data, "Content-Type: application/pdf");
+    th_assert_contains(r.head.data, "Content-Disposition: inline; filename=\"report-a.pdf\"");
+    assert_memory_equal(r.body.data, "%PDF-", 5);
+    store_hash_mem(r.body.data, r.body.len, sha);
+    assert_string_equal(sha, F->sha_a);
+    resp_release(&r);
+    r = request("GET", path, hdrs);
+    expect_status(&r, path, 304);
+    assert_int_equal(r.body.len, 0);
+    resp_release(&r);
+    r = request("HEAD", path, NULL);
+    expect_status(&r, path, 200);
+    th_assert_contains(r.head.data, "Content-Type: application/pdf");
+    resp_release(&r);
+    free(path);
+    free(fixture);
+    free(inm);
+}
+
+static void test_web_file_traversal(void **state)
+{
+    char *upper = xstrdup(F->sha_a), *cases[16];
+    size_t n = 0;
+
+    (void)state;
+    for (char *p = upper; *p; p++)
+        if (*p >= 'a' && *p <= 'f')
+            *p = (char)(*p - 'a' + 'A');
+    cases[n++] = xstrdup("/file/../../../../etc/passwd");
+    cases[n++] = xstrdup("/file/..%2f..%2f..%2fetc%2fpasswd");
+    cases[n++] = xstrdup("/file/%2e%2e/catalog.sqlite");
+    cases[n++] = xstrdup("/file/../catalog.sqlite");
+    cases[n++] = xasprintf("/file/%s/../../catalog.sqlite", F->sha_a);
+    cases[n++] = xasprintf("/file/%s.pdf", F->sha_a);
+    cases[n++] = xasprintf("/file/%s%%00", F->sha_a);
+    cases[n++] = xasprintf("/file/%.63s", F->sha_a);
+    cases[n++] = xasprintf("/file/%s", upper);
+    cases[n++] = xstrdup("/file/");
+    cases[n++] = xstrdup("/file/0000000000000000000000000000000000000000000000000000000000000000");
+    cases[n++] = xstrdup("/static/../catalog.sqlite");
+    cases[n++] = xstrdup("//etc/passwd");
+    cases[n++] = xstrdup("/file//etc/passwd");
+    for (size_t i = 0; i < n; i++) {
+        struct resp r = get(cases[i]);
+        if (r.status != 404 && r.status != 400) {
+            print_error("GET %s: status %ld\n", cases[i], r.status);
+            fail();
+        }
+        th_assert_not_contains(r.body.data, "SQLite format");
+        th_assert_not_contains(r.body.data, "root:");
+        th_assert_not_contains(r.head.data, "application/pdf");
+        resp_release(&r);
+        free(cases[i]);
+    }
+    free(upper);
+}
+
+/* ---- limits and abuse ---- */
+
+static void test_web_oversize_requests(void **state)
+{
+    struct buf b = BUF_INIT;
+    char *out;
+    struct resp r;
+
+    (void)state;
+    /* a request target over WEB_MAX_URI */
+    buf_addstr(&b, "/search?q=");
+    for (int i = 0; i < WEB_MAX_URI; i++)
+        buf_addch(&b, 'a');
+    r = get(b.data);
+    expect_status(&r, "/search?q=aaa…", 414);
+    resp_release(&r);
+    /* a query over the search's own cap, inside the URI limit */
+    buf_reset(&b);
+    buf_addstr(&b, "/search?q=");
+    for (int i = 0; i < 5000; i++)
+        buf_addch(&b, i % 7 ? 'a' : '+');
+    expect_page(b.data, 400, "longer than", NULL);
+    /* too many parameters */
+    buf_reset(&b);
+    buf_addstr(&b, "/search?q=neglect");
+    for (int i = 0; i < 100; i++)
+        buf_addf(&b, "&p%d=1", i);
+    expect_page(b.data, 400, "too many parameters", NULL);
+    /* headers over the connection's memory */
+    buf_reset(&b);
+    buf_addstr(&b, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
+    for (unsigned i = 0; i < WEB_MAX_HEADERS + 1024; i++)
+        buf_addch(&b, 'x');
+    buf_addstr(&b, "\r\n\r\n");
+    out = raw(b.data, b.len);
+    if (!strstr(out, " 431 ") && !strstr(out, " 413 ") && !strstr(out, " 414 ")) {
+        print_error("oversize headers: got '%.200s'\n", out);
+        fail();
+    }
+    free(out);
+    /* a body where none is wanted */
+    r = request("POST", "/search", NULL);
+    expect_status(&r, "POST /search", 405);
+    th_assert_contains(r.head.data, "Allow: GET, HEAD");
+    resp_release(&r);
+    buf_release(&b);
+    /* and the server still serves */
+    expect_page("/search?q=neglect", 200, "<mark>neglect</mark>", NULL);
+}
+
+static void test_web_garbage_requests(void **state)
+{
+    static const char *const reqs[] = {
+        "garbage\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET /search?q=%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /search?q=a%00b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n",
+        "",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+        free(raw(reqs[i], strlen(reqs[i])));
+    expect_page("/search?q=a%00b", 400, NULL);
+    expect_page("/", 200, "Search the case reviews", NULL);
+}
+
+static void test_web_host_checked(void **state)
+{
+    const char *evil[] = {"Host: casereview.example", NULL};
+    const char *local[] = {"Host: localhost:8080", NULL};
+    struct resp r;
+
+    (void)state;
+    r = request("GET", "/", evil);
+    expect_status(&r, "/ (Host: casereview.example)", 421);
+    resp_release(&r);
+    r = request("GET", "/", local);
+    expect_status(&r, "/ (Host: localhost)", 200);
+    resp_release(&r);
+}
+
+static int wait_readable(int s, int ms)
+{
+    struct pollfd p = {s, POLLIN, 0};
+
+    return poll(&p, 1, ms);
+}
+
+/* Idle and slow connections hold a socket each, not a thread, and time out. */
+static void test_web_idle_clients_do_not_starve(void **state)
+{
+    int idle[40];
+    struct timespec t0, t1;
+    char c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(idle) / sizeof(idle[0]); i++) {
+        idle[i] = connect_raw();
+        (void)send(idle[i], "GET /sea", 8, MSG_NOSIGNAL); /* and never the rest */
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    expect_page("/search?q=neglect", 200, "<mark>neglect</mark>", NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 2);
+    /* the server's timeout (2 s here) closes them */
+    for (size_t i = 0; i < sizeof(idle) / sizeof(idle[0]); i++) {
+        assert_true(wait_readable(idle[i], 6000) > 0);
+        assert_true(recv(idle[i], &c, 1, 0) <= 0);
+        close(idle[i]);
+    }
+}
+
+/* A client that reads a little of a large file and goes away. */
+static void test_web_client_disconnects_mid_response(void **state)
+{
+    char *req = xasprintf("GET /file/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", F->sha_big);
+    char chunk[2048];
+
+    (void)state;
+    for (int i = 0; i < 20; i++) {
+        int s = connect_raw(), small = 4096;
+        setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+        assert_true(send(s, req, strlen(req), MSG_NOSIGNAL) > 0);
+        assert_true(wait_readable(s, 5000) > 0);
+        assert_true(recv(s, chunk, sizeof(chunk), 0) > 0);
+        close(s);
+    }
+    expect_page("/search?q=neglect", 200, "<mark>neglect</mark>", NULL);
+    free(req);
+}
+
+/* Reports indexed while the server runs appear without a restart. */
+static void test_web_sees_new_reports(void **state)
+{
+    char *c = th_fixture("report-c.pdf");
+    struct resp r;
+
+    (void)state;
+    expect_page("/search?q=%22county+lines%22", 200, "No reports match", NULL);
+    run_ok(F->home_dir, "add", "--quiet", c, NULL);
+    run_ok(F->home_dir, "index", NULL);
+    r = get("/search?q=%22county+lines%22");
+    expect_status(&r, "/search?q=county lines", 200);
+    th_assert_contains(r.body.data, "<mark>county lines</mark>");
+    resp_release(&r);
+    /* and the same after the index is built again from nothing */
+    run_ok(F->home_dir, "index", "--rebuild", NULL);
+    for (int i = 0; i < 6; i++) /* every thread of the pool, whichever answers */
+        expect_page("/search?q=%22county+lines%22", 200, "<mark>county lines</mark>", NULL);
+    free(c);
+}
+
+/* ---- the command ---- */
+
+static pid_t spawn_serve(const char *home, int *out_fd, const char *const *extra)
+{
+    const char *argv[16];
+    size_t n = 0;
+    int p[2];
+    pid_t pid;
+
+    argv[n++] = getenv("CASEREVIEW_BIN");
+    argv[n++] = "--home";
+    argv[n++] = home;
+    argv[n++] = "serve";
+    for (size_t i = 0; extra && extra[i] && n < 15; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    assert_int_equal(pipe(p), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(p[1], STDOUT_FILENO);
+        dup2(p[1], STDERR_FILENO);
+        close(p[0]);
+        close(p[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(p[1]);
+    *out_fd = p[0];
+    return pid;
+}
+
+/* Reads from fd until needle appears (or 10 s); returns what was read. */
+static char *read_until(int fd, const char *needle)
+{
+    struct buf b = BUF_INIT;
+    char chunk[512];
+    ssize_t n;
+
+    buf_addstr(&b, "");
+    for (int i = 0; i < 100 && !strstr(b.data, needle); i++) {
+        if (wait_readable(fd, 100) <= 0)
+            continue;
+        n = read(fd, chunk, sizeof(chunk));
+        if (n <= 0)
+            break;
+        buf_add(&b, chunk, (size_t)n);
+    }
+    return buf_take(&b);
+}
+
+static void test_web_serve_command(void **state)
+{
+    const char *extra[] = {"--port", "0", NULL};
+    int fd, status;
+    pid_t pid = spawn_serve(F->home_dir, &fd, extra);
+    char *out = read_until(fd, "(Ctrl-C stops)"), *url, *end, *rest;
+    struct resp r;
+    unsigned port;
+
+    (void)state;
+    th_assert_contains(out, "serving '");
+    url = strstr(out, "http://127.0.0.1:");
+    assert_non_null(url);
+    port = (unsigned)strtoul(url + 17, &end, 10);
+    assert_true(port > 0 && *end == '/');
+    r = request_at(port, "GET", "/search?q=neglect", NULL); /* the child, not ours */
+    expect_status(&r, "/search?q=neglect", 200);
+    th_assert_contains(r.body.data, "<mark>neglect</mark>");
+    resp_release(&r);
+    assert_int_equal(kill(pid, SIGINT), 0);
+    rest = read_until(fd, "stopped");
+    th_assert_contains(rest, "casereview: stopped");
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(fd);
+    free(out);
+    free(rest);
+}
+
+static void test_web_serve_refuses_remote_without_flag(void **state)
+{
+    struct th_result r = th_run(F->home_dir, NULL, "serve", "--bind", "0.0.0.0", "--port", "0",
+                                NULL);
+
+    (void)state;
+    assert_int_equal(r.status, 2);
+    th_assert_contains(r.err, "not a loopback address");
+    th_assert_contains(r.err, "--allow-remote");
+    th_result_release(&r);
+    r = th_run(F->home_dir, NULL, "serve", "--bind", "not-an-address", "--port", "0", NULL);
+    assert_int_equal(r.status, 2);
+    th_result_release(&r);
+    r = th_run(F->home_dir, NULL, "serve", "--port", "70000", NULL);
+    assert_int_equal(r.status, 2);
+    th_assert_contains(r.err, "--port");
+    th_result_release(&r);
+}
+
+static void test_web_port_in_use(void **state)
+{
+    char port[16];
+    struct th_result r;
+
+    (void)state;
+    snprintf(port, sizeof(port), "%u", web_port(F->w));
+    r = th_run(F->home_dir, NULL, "serve", "--port", port, NULL);
+    assert_int_equal(r.status, 3);
+    th_assert_contains(r.err, "Address already in use");
+    th_result_release(&r);
+}
+
+static void test_web_loopback_addresses(void **state)
+{
+    static const struct {
+        const char *addr;
+        int loopback;
+    } rows[] = {
+        {NULL, 1},         {"127.0.0.1", 1}, {"127.1.2.3", 1},  {"::1", 1},
+        {"localhost", 1},  {"0.0.0.0", 0},   {"::", 0},         {"192.168.1.10", 0},
+        {"10.0.0.1", 0},   {"128.0.0.1", 0}, {"", 0},           {"127.0.0.1 ", 0},
+        {"local host", 0}, {"::ffff:127.0.0.1", 0},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (web_bind_is_loopback(rows[i].addr) != rows[i].loopback) {
+            print_error("web_bind_is_loopback('%s') != %d\n",
+                        rows[i].addr ? rows[i].addr : "(null)", rows[i].loopback);
+            fail();
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_web_home_and_style),
+        cmocka_unit_test(test_web_search_results),
+        cmocka_unit_test(test_web_search_paging),
+        cmocka_unit_test(test_web_search_bad_query),
+        cmocka_unit_test(test_web_unknown_params_ignored),
+        cmocka_unit_test(test_web_hostile_title_escaped),
+        cmocka_unit_test(test_web_report_page),
+        cmocka_unit_test(test_web_not_found),
+        cmocka_unit_test(test_web_file_served),
+        cmocka_unit_test(test_web_file_traversal),
+        cmocka_unit_test(test_web_oversize_requests),
+        cmocka_unit_test(test_web_garbage_requests),
+        cmocka_unit_test(test_web_host_checked),
+        cmocka_unit_test(test_web_idle_clients_do_not_starve),
+        cmocka_unit_test(test_web_client_disconnects_mid_response),
+        cmocka_unit_test(test_web_sees_new_reports),
+        cmocka_unit_test(test_web_serve_command),
+        cmocka_unit_test(test_web_serve_refuses_remote_without_flag),
+        cmocka_unit_test(test_web_port_in_use),
+        cmocka_unit_test(test_web_loopback_addresses),
+    };
+
+    signal(SIGPIPE, SIG_IGN);
+    if (argc > 1)
+        cmocka_set_test_filter(th_filter(argv[1]));
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
