@@ -29,6 +29,7 @@
 #include "lib/log.h"
 #include "lib/progress.h"
 #include "lib/store.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 #include "lib/xdb.h"
 
@@ -46,12 +47,14 @@ struct mark {
     int64_t gen;
     int pages;
     char *title;           /* owned; NULL for a failure */
+    struct meta_fields *meta; /* owned; NULL for a failure */
     char *reason, *detail; /* owned; NULL for a success */
 };
 
 struct run {
     const struct idx_opts *o;
     struct catalog *c;
+    struct taxonomy *tax;        /* the vocabulary for metadata and tags; owned */
     struct xdb *db;
     struct idx_summary *s;
     struct idx_report *reports;  /* one per job */
@@ -126,8 +129,8 @@ static void add_failure(struct idx_summary *s, const struct idx_report *r, const
     s->failed++;
 }
 
-static void queue_mark(struct run *run, const struct idx_report *r, const char *title,
-                       const char *reason, const char *detail)
+static struct mark *queue_mark(struct run *run, const struct idx_report *r, const char *title,
+                               const char *reason, const char *detail)
 {
     struct mark *m;
 
@@ -140,6 +143,8 @@ static void queue_mark(struct run *run, const struct idx_report *r, const char *
     m->title = title ? xstrdup(title) : NULL;
     m->reason = reason ? xstrdup(reason) : NULL;
     m->detail = detail ? xstrdup(detail) : NULL;
+    m->meta = NULL;
+    return m;
 }
 
 static void free_marks(struct run *run)
@@ -148,6 +153,8 @@ static void free_marks(struct run *run)
         free(run->marks[i].title);
         free(run->marks[i].reason);
         free(run->marks[i].detail);
+        meta_fields_release(run->marks[i].meta);
+        free(run->marks[i].meta);
     }
     run->nmarks = 0;
 }
@@ -166,6 +173,8 @@ static int commit(struct run *run, struct cr_err *err)
             rc = catalog_report_mark_failed(run->c, m->id, m->gen, m->reason, m->detail, err);
         else
             rc = catalog_report_mark_indexed(run->c, m->id, m->gen, m->pages, m->title, err);
+        if (rc == 0 && m->meta)
+            rc = meta_store(run->c, m->id, m->meta, err);
     }
     if (rc == 0)
         rc = catalog_commit(run->c, err);
@@ -203,23 +212,26 @@ static void fail_report(struct run *run, struct idx_report *r, const char *reaso
 static void index_report(struct run *run, struct idx_report *r)
 {
     struct meta_fields f;
+    struct mark *m;
     struct cr_err e;
     int rc;
 
     cr_err_clear(&e);
-    rc = meta_derive(run->c, r, &f, &e);
+    rc = meta_derive(run->c, run->tax, r, &f, &e);
     if (rc == 0)
         rc = idx_doc_write(run->db, r, &f, &e);
     if (rc < 0) {
         cr_err_prefix(&e, "'%s'", r->cat.name);
         set_fatal(run, &e);
-    } else {
-        queue_mark(run, r, f.title, NULL, NULL);
-        run->s->indexed++;
-        run->s->pages += r->npages;
-        run->batch_pages += r->npages;
+        meta_fields_release(&f);
+        return;
     }
-    meta_fields_release(&f);
+    m = queue_mark(run, r, f.v[META_TITLE], NULL, NULL);
+    m->meta = xmalloc(sizeof(*m->meta));
+    *m->meta = f; /* the mark owns the fields until the catalogue has them */
+    run->s->indexed++;
+    run->s->pages += r->npages;
+    run->batch_pages += r->npages;
 }
 
 static void ev_meta(void *job, const char *key, const char *value)
@@ -656,6 +668,9 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
         rc = count_failed(c, &s->failed_before, err);
         goto out;
     }
+    rc = taxonomy_load_default(&run.tax, err);
+    if (rc < 0)
+        goto out;
     rc = store_open(&store, h->store, err);
     if (rc == 0)
         rc = open_index(h, &run, rebuild, err);
@@ -700,6 +715,7 @@ out:
         free(run.removed[i]);
     free(run.removed);
     xdb_close(run.db);
+    taxonomy_free(run.tax);
     store_free(store);
     if (lock >= 0)
         close(lock);

@@ -7,14 +7,38 @@
  * rewrite exact even when a report's page count changed.
  */
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/dates.h"
 #include "lib/ixschema.h"
 #include "lib/xalloc.h"
+
+/* Scalar fields of the record, under issue #5's JSON names; null when unknown. */
+static const enum meta_field record_fields[] = {
+    META_PARTNERSHIP_NAME, META_NATION, META_REVIEW_TYPE, META_DOCUMENT_KIND, META_CHILD,
+    META_PUBLISHED, META_REVIEW_ID, META_OUTCOME, META_AGE_BAND, META_REVIEW_MODEL,
+    META_SOURCE_URL, META_FETCHED,
+};
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *tag_array(const struct meta_fields *f, enum taxonomy_kind k)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < f->ntags; i++)
+        if (f->tags[i].kind == k)
+            json_array_append_new(a, json_string(f->tags[i].id));
+    return a;
+}
 
 static json_t *record(const struct idx_report *r, const struct meta_fields *f)
 {
@@ -22,7 +46,18 @@ static json_t *record(const struct idx_report *r, const struct meta_fields *f)
 
     json_object_set_new(o, "id", json_integer(r->cat.id));
     json_object_set_new(o, "sha256", json_string(r->cat.sha256));
-    json_object_set_new(o, "title", json_string(f->title));
+    json_object_set_new(o, "title", json_string(f->v[META_TITLE]));
+    for (size_t i = 0; i < sizeof(record_fields) / sizeof(record_fields[0]); i++) {
+        enum meta_field fi = record_fields[i];
+        const char *name = fi == META_PARTNERSHIP_NAME ? "partnership" : meta_field_name(fi);
+        json_object_set_new(o, name, str_or_null(f->v[fi]));
+    }
+    json_object_set_new(o, "partnership_id", str_or_null(f->v[META_PARTNERSHIP]));
+    json_object_set_new(o, "themes", tag_array(f, TAXONOMY_THEME));
+    json_object_set_new(o, "topics", tag_array(f, TAXONOMY_TOPIC));
+    json_object_set_new(o, "online", f->v[META_ONLINE] ? json_boolean(!strcmp(f->v[META_ONLINE],
+                                                                              "true"))
+                                                       : json_null());
     json_object_set_new(o, "pages", json_integer(r->npages));
     json_object_set_new(o, "format", json_string(r->cat.format));
     json_object_set_new(o, "name", json_string(r->cat.name ? r->cat.name : ""));
@@ -47,6 +82,96 @@ int idx_doc_delete(struct xdb *db, const char *sha256, struct cr_err *err)
 
     snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, sha256);
     return xdb_delete_term(db, term, err);
+}
+
+static void add_term(struct xdb_doc *d, const char *prefix, const char *value)
+{
+    char term[256];
+
+    if (!value || !*value)
+        return;
+    snprintf(term, sizeof(term), "%s%s", prefix, value);
+    xdb_doc_add_term(d, term);
+}
+
+static void add_value(struct xdb_doc *d, unsigned slot, const char *value)
+{
+    if (value && *value)
+        xdb_doc_add_value(d, slot, value, strlen(value));
+}
+
+/* The report's boolean filter terms and value slots (lib/ixschema.h). */
+static void add_meta(struct xdb_doc *d, const struct meta_fields *f)
+{
+    static const struct {
+        enum meta_field field;
+        const char *prefix;
+        unsigned slot;
+    } scalar[] = {
+        {META_PARTNERSHIP, IX_P_PARTNERSHIP, IX_SLOT_PARTNERSHIP},
+        {META_NATION, IX_P_NATION, IX_SLOT_NATION},
+        {META_REVIEW_TYPE, IX_P_TYPE, IX_SLOT_TYPE},
+        {META_DOCUMENT_KIND, IX_P_KIND, IX_SLOT_KIND},
+        {META_REVIEW_MODEL, IX_P_MODEL, IX_SLOT_MODEL},
+        {META_OUTCOME, IX_P_OUTCOME, IX_SLOT_OUTCOME},
+        {META_AGE_BAND, IX_P_AGE, IX_SLOT_AGE_BAND},
+        {META_REVIEW_ID, IX_P_REVIEW, IX_SLOT_REVIEW},
+    };
+    struct dates_date pub;
+    char key[DATES_KEY_LEN], year[8], *child;
+    struct buf themes = BUF_INIT, topics = BUF_INIT;
+
+    for (size_t i = 0; i < sizeof(scalar) / sizeof(scalar[0]); i++) {
+        add_term(d, scalar[i].prefix, f->v[scalar[i].field]);
+        add_value(d, scalar[i].slot, f->v[scalar[i].field]);
+    }
+    if (f->v[META_CHILD]) {
+        child = idx_doc_child_term(f->v[META_CHILD]);
+        add_term(d, IX_P_CHILD, child);
+        free(child);
+    }
+    if (f->v[META_PUBLISHED] && dates_parse_iso(f->v[META_PUBLISHED], &pub) == 0) {
+        dates_key(&pub, key);
+        snprintf(year, sizeof(year), "%04d", pub.year);
+        add_value(d, IX_SLOT_PUBLISHED, key);
+        add_value(d, IX_SLOT_YEAR, year);
+        add_term(d, IX_P_YEAR, year);
+    }
+    for (size_t i = 0; i < f->ntags; i++) {
+        struct buf *b = f->tags[i].kind == TAXONOMY_THEME ? &themes : &topics;
+        add_term(d, f->tags[i].kind == TAXONOMY_THEME ? IX_P_THEME : IX_P_TOPIC, f->tags[i].id);
+        if (b->len)
+            buf_addch(b, IX_LIST_SEP);
+        buf_addstr(b, f->tags[i].id);
+    }
+    add_value(d, IX_SLOT_THEMES, themes.data);
+    add_value(d, IX_SLOT_TOPICS, topics.data);
+    buf_release(&themes);
+    buf_release(&topics);
+}
+
+char *idx_doc_child_term(const char *child)
+{
+    struct buf b = BUF_INIT;
+
+    for (const char *s = child; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isspace(c)) {
+            if (b.len && b.data[b.len - 1] != '-')
+                buf_addch(&b, '-');
+        } else if (isalnum(c) || c >= 0x80 || c == '-') {
+            buf_addch(&b, (char)tolower(c));
+        }
+    }
+    return buf_take(&b);
+}
+
+/* The recommendations and learning points that start on this page, as XR free text. */
+static void add_items(struct xdb_doc *d, const struct meta_fields *f, int page)
+{
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].page == page)
+            xdb_doc_index_text(d, f->items[i].text, strlen(f->items[i].text), IX_P_REC, 1);
 }
 
 static void add_values(struct xdb_doc *d, const struct idx_report *r, int page)
@@ -83,9 +208,11 @@ static int write_page(struct xdb *db, const struct idx_report *r, const struct m
     buf_release(&data);
 
     xdb_doc_index_text(d, pg->text, pg->len, "", 1);
-    xdb_doc_index_text(d, f->title, strlen(f->title), IX_P_TITLE, 1);
+    xdb_doc_index_text(d, f->v[META_TITLE], strlen(f->v[META_TITLE]), IX_P_TITLE, 1);
     if (page == 1)
-        xdb_doc_index_text(d, f->title, strlen(f->title), "", 1);
+        xdb_doc_index_text(d, f->v[META_TITLE], strlen(f->v[META_TITLE]), "", 1);
+    add_meta(d, f);
+    add_items(d, f, page);
     snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, r->cat.sha256);
     xdb_doc_add_term(d, term);
     snprintf(term, sizeof(term), IX_P_FORMAT "%s", r->cat.format);

@@ -27,4 +27,10 @@ int idx_doc_delete(struct xdb *db, const char *sha256, struct cr_err *err) CR_MU
  */
 char *idx_doc_record(const struct idx_report *r, const struct meta_fields *f);
 
+/*
+ * The child term's value for a pseudonym: lowercased, spaces as '-'
+ * ("Child F1" -> "child-f1"; lib/ixschema.h IX_P_CHILD). New string.
+ */
+char *idx_doc_child_term(const char *child);
+
 #endif

@@ -1,25 +1,65 @@
 #include "indexer/meta.h"
 
 /*
- * Metadata derivation. The title is the run of first-page lines set in the
- * largest font that reads as words: a cover page's heading ("Serious Case
- * Review: Child T"), not a logo initial or a page number. When the layout
- * gives nothing usable, the PDF's own Title (unless it is a converter's
- * default such as "Microsoft Word - draft3.docx"), then the first line of
- * text, then the file name.
+ * Metadata derivation. Fields are read from the report's own pages first:
+ * the "cover" (first-page lines in large print, the PDF's Title), then the
+ * text of the first two pages; the crawler's link context and the user's
+ * corrections then override them in that order (meta_sources.c). Themes,
+ * topics, the review model and the numbered items come from tag.c.
+ *
+ * The title is the run of first-page lines set in the largest font that
+ * reads as words: a cover page's heading ("Serious Case Review: Child T"),
+ * not a logo initial or a page number. When the layout gives nothing
+ * usable, the PDF's own Title (unless it is a converter's default such as
+ * "Microsoft Word - draft3.docx"), then the first line of text, then the
+ * file name.
  */
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "indexer/meta_int.h"
 #include "lib/buf.h"
 #include "lib/caps.h"
+#include "lib/dates.h"
+#include "lib/hints.h"
 #include "lib/xalloc.h"
 
 #define TITLE_MIN_LETTERS 4
 #define TITLE_MAX_LINES 4
+#define COVER_MIN_SIZE 13.0     /* points: larger than body text */
+#define FIRST_TEXT_MAX 24000    /* bytes of the first pages read for fields */
+
+static const char *const field_names[META_NFIELDS] = {
+    "title",      "partnership", "partnership_name", "nation",         "review_type",
+    "document_kind", "child",    "published",        "event",          "child_age",
+    "incident_year", "outcome",  "age_band",         "review_model",   "review_id",
+    "themes",     "topics",      "cover",            "source_url",     "fetched",
+    "online",
+};
+
+const char *meta_field_name(enum meta_field f)
+{
+    return f < META_NFIELDS ? field_names[f] : "?";
+}
+
+int meta_field_by_name(const char *name)
+{
+    for (int i = 0; i < META_NFIELDS; i++)
+        if (!strcmp(name, field_names[i]))
+            return i;
+    return -1;
+}
+
+void meta_set(struct meta_fields *f, enum meta_field i, const char *value, const char *src)
+{
+    free(f->v[i]);
+    f->v[i] = value && *value ? xstrdup(value) : NULL;
+    f->src[i] = f->v[i] ? src : NULL;
+}
 
 static size_t letters(const char *s)
 {
@@ -32,7 +72,7 @@ static size_t letters(const char *s)
 }
 
 /* Collapses runs of whitespace, trims, cuts at CR_MAX_TITLE on a character boundary. */
-static char *clean(const char *s)
+char *meta_clean(const char *s)
 {
     struct buf b = BUF_INIT;
     int space = 0;
@@ -83,7 +123,7 @@ char *meta_title_from_lines(const struct idx_line *lines, size_t n)
                 buf_addch(&run, ' ');
             buf_addstr(&run, lines[i].text);
         }
-        title = clean(buf_str(&run));
+        title = meta_clean(buf_str(&run));
         buf_release(&run);
         if (letters(title) >= TITLE_MIN_LETTERS)
             return title;
@@ -114,7 +154,7 @@ static char *first_text_line(const struct idx_report *r)
         while (*s) {
             const char *nl = strchr(s, '\n');
             size_t len = nl ? (size_t)(nl - s) : strlen(s);
-            char *line = xstrndup(s, len), *c = clean(line);
+            char *line = xstrndup(s, len), *c = meta_clean(line);
             free(line);
             if (letters(c) >= TITLE_MIN_LETTERS)
                 return c;
@@ -140,33 +180,319 @@ static char *from_name(const char *name)
     return t;
 }
 
-int meta_derive(struct catalog *c, const struct idx_report *r, struct meta_fields *f,
-                struct cr_err *err)
+static void derive_title(const struct idx_report *r, struct meta_fields *f)
 {
-    (void)c;
-    (void)err;
-    memset(f, 0, sizeof(*f));
-    f->title = meta_title_from_lines(r->lines, r->nlines);
-    f->title_source = "layout";
-    if (!f->title && r->info.title && !junk_info_title(r->info.title)) {
-        f->title = clean(r->info.title);
-        f->title_source = "info";
+    char *t = meta_title_from_lines(r->lines, r->nlines);
+    const char *src = "layout";
+
+    if (!t && r->info.title && !junk_info_title(r->info.title)) {
+        t = meta_clean(r->info.title);
+        src = "info";
     }
-    if (!f->title) {
-        f->title = first_text_line(r);
-        f->title_source = "text";
+    if (!t) {
+        t = first_text_line(r);
+        src = "text";
     }
-    if (!f->title) {
-        f->title = from_name(r->cat.name ? r->cat.name : r->cat.sha256);
-        f->title_source = "file name";
+    if (!t) {
+        t = from_name(r->cat.name ? r->cat.name : r->cat.sha256);
+        src = "file name";
+    }
+    free(f->v[META_TITLE]);
+    f->v[META_TITLE] = t;
+    f->src[META_TITLE] = src;
+}
+
+/* The cover: first-page lines in large print, one per line. New string or NULL. */
+static char *cover_of(const struct idx_report *r)
+{
+    struct buf b = BUF_INIT;
+
+    for (size_t i = 0; i < r->nlines; i++) {
+        if (r->lines[i].page != 1 || r->lines[i].size < COVER_MIN_SIZE)
+            continue;
+        buf_addstr(&b, r->lines[i].text);
+        buf_addch(&b, '\n');
+    }
+    if (!b.len) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* The first pages' text, capped. New string. */
+static char *first_text(const struct idx_report *r, int pages)
+{
+    struct buf b = BUF_INIT;
+
+    for (int p = 0; p < r->npages && p < pages && b.len < FIRST_TEXT_MAX; p++) {
+        size_t n = r->pages[p].len;
+        if (b.len + n > FIRST_TEXT_MAX)
+            n = FIRST_TEXT_MAX - b.len;
+        while (n && n < r->pages[p].len && ((unsigned char)r->pages[p].text[n] & 0xC0) == 0x80)
+            n--;
+        buf_add(&b, r->pages[p].text, n);
+        buf_addch(&b, '\n');
+    }
+    return buf_take(&b);
+}
+
+/* ---- review type and document kind: the best-named entry, cover first ---- */
+
+struct votes {
+    const struct taxonomy *t;
+    enum taxonomy_kind kind;
+    int *score;      /* per entry index of the kind */
+    int weight;      /* of the text being scanned */
+};
+
+static int vote(const struct taxonomy_hit *h, void *ctx)
+{
+    struct votes *v = ctx;
+
+    v->score[h->entry->index] += v->weight * (h->weight >= TAXONOMY_NAME ? 2 : 1);
+    return 0;
+}
+
+static const struct taxonomy_entry *elect(const struct taxonomy *t, enum taxonomy_kind k,
+                                          const char *const *texts, const int *weights,
+                                          int ntexts, int min)
+{
+    size_t n = taxonomy_count(t, k);
+    int *score = xcalloc(n ? n : 1, sizeof(*score)), best = -1;
+    struct votes v = {t, k, score, 0};
+    const struct taxonomy_entry *win = NULL;
+
+    for (int i = 0; i < ntexts; i++) {
+        if (!texts[i])
+            continue;
+        v.weight = weights[i];
+        (void)taxonomy_scan(t, texts[i], strlen(texts[i]), TAXONOMY_MASK(k), vote, &v);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct taxonomy_entry *e = taxonomy_at(t, k, i);
+        if (score[i] < min)
+            continue;
+        if (score[i] > best || (score[i] == best && win && e->rank > win->rank)) {
+            best = score[i];
+            win = e;
+        }
+    }
+    free(score);
+    return win;
+}
+
+/* ---- dates ---- */
+
+static int published_label(const char *text, size_t start)
+{
+    static const char *const words[] = {"publish", "date added", "added", "uploaded",
+                                        "issued", "date of publication", NULL};
+    size_t b = start > 40 ? start - 40 : 0;
+
+    for (size_t i = start; i > b; i--)
+        if (text[i - 1] == '\n' && i < start - 1 && !isspace((unsigned char)text[i]))
+            break;
+    for (int w = 0; words[w]; w++) {
+        size_t wl = strlen(words[w]);
+        for (size_t i = b; i + wl <= start; i++)
+            if (!strncasecmp(text + i, words[w], wl))
+                return 1;
     }
     return 0;
+}
+
+/* A line that is only a date ("May 2018" alone on a cover). */
+static int date_alone_on_line(const char *text, size_t start, size_t end)
+{
+    size_t i = start;
+
+    while (i > 0 && text[i - 1] != '\n')
+        if (isalnum((unsigned char)text[--i]))
+            return 0;
+    for (i = end; text[i] && text[i] != '\n'; i++)
+        if (isalnum((unsigned char)text[i]))
+            return 0;
+    return 1;
+}
+
+static void derive_dates(const char *cover, const char *text, struct meta_fields *f)
+{
+    const char *texts[2] = {cover, text};
+    char iso[DATES_ISO_LEN], alone[DATES_ISO_LEN] = "";
+    struct dates_date d;
+    size_t from, s, e;
+    struct hints h;
+
+    for (int i = 0; i < 2 && !f->v[META_PUBLISHED]; i++) {
+        for (from = 0; texts[i] && dates_next(texts[i], from, &d, &s, &e); from = e) {
+            dates_iso(&d, iso);
+            if (published_label(texts[i], s)) {
+                meta_set(f, META_PUBLISHED, iso, "text");
+                break;
+            }
+            if (!alone[0] && !d.bare_year && (i == 0 || date_alone_on_line(texts[i], s, e)))
+                memcpy(alone, iso, sizeof(iso));
+        }
+    }
+    if (!f->v[META_PUBLISHED] && alone[0])
+        meta_set(f, META_PUBLISHED, alone, "text");
+    /* the learning event, as the link hints read it */
+    hints_parse(NULL, NULL, text, NULL, &h);
+    meta_set(f, META_EVENT, h.event, "text");
+    hints_release(&h);
+}
+
+/* The year of the first dated event of the first pages that is not the publication. */
+static void derive_incident_year(const char *text, struct meta_fields *f)
+{
+    struct dates_date d, pub;
+    size_t from = 0, s, e;
+    char year[8];
+
+    if (!text || !f->v[META_PUBLISHED] || dates_parse_iso(f->v[META_PUBLISHED], &pub) < 0)
+        return;
+    for (; dates_next(text, from, &d, &s, &e); from = e) {
+        if (d.bare_year || d.financial_year || published_label(text, s) || d.year > pub.year ||
+            d.year < pub.year - 8)
+            continue;
+        if (d.year == pub.year && d.month >= pub.month)
+            continue;
+        snprintf(year, sizeof(year), "%04d", d.year);
+        meta_set(f, META_INCIDENT_YEAR, year, "text");
+        return;
+    }
+}
+
+/* ---- outcome ---- */
+
+static void derive_outcome(const struct taxonomy *t, const char *text, struct meta_fields *f)
+{
+    const char *texts[1] = {text};
+    const int weights[1] = {1};
+    const struct taxonomy_entry *e = elect(t, TAXONOMY_OUTCOME, texts, weights, 1, 3);
+
+    if (e)
+        meta_set(f, META_OUTCOME, e->id, "text");
+}
+
+static void derive_age(const char *text, struct meta_fields *f)
+{
+    char written[64];
+    int m = meta_age_months(text, written, sizeof(written));
+
+    if (m < 0)
+        return;
+    meta_set(f, META_CHILD_AGE, written, "text");
+    meta_set(f, META_AGE_BAND, meta_age_band(m), "derived");
+}
+
+/* ---- putting it together ---- */
+
+static void derive_type_kind(const struct taxonomy *t, const struct idx_report *r,
+                             const char *cover, struct meta_fields *f)
+{
+    const char *p1 = r->npages > 0 ? r->pages[0].text : NULL;
+    const char *p2 = r->npages > 1 ? r->pages[1].text : NULL;
+    const char *texts[4] = {cover, r->info.title, p1, p2};
+    const int tw[4] = {10, 6, 2, 1}, kw[4] = {10, 6, 2, 0};
+    const struct taxonomy_entry *e;
+
+    e = elect(t, TAXONOMY_REVIEW_TYPE, texts, tw, 4, 2);
+    if (e)
+        meta_set(f, META_REVIEW_TYPE, e->id, "text");
+    e = elect(t, TAXONOMY_DOC_KIND, texts, kw, 4, 4);
+    if (e)
+        meta_set(f, META_DOCUMENT_KIND, e->id, "text");
+    else if (r->npages >= 8)
+        meta_set(f, META_DOCUMENT_KIND, "full-report", "derived");
+}
+
+static void derive_child(const struct taxonomy *t, const struct idx_report *r, const char *cover,
+                         const char *text, struct meta_fields *f)
+{
+    char *c = hints_child(t, cover);
+    const char *src = "layout";
+
+    if (!c && r->info.title && !junk_info_title(r->info.title)) {
+        c = hints_child(t, r->info.title);
+        src = "info";
+    }
+    if (!c && f->v[META_TITLE]) {
+        c = hints_child(t, f->v[META_TITLE]);
+        src = "text";
+    }
+    if (!c) {
+        c = hints_child(t, text);
+        src = "text";
+    }
+    meta_set(f, META_CHILD, c, src);
+    free(c);
+}
+
+static void derive_from_text(const struct taxonomy *t, const struct idx_report *r,
+                             const char *cover, struct meta_fields *f)
+{
+    char *text = first_text(r, 2);
+
+    derive_type_kind(t, r, cover, f);
+    derive_child(t, r, cover, text, f);
+    derive_dates(cover, text, f);
+    if (!f->v[META_PUBLISHED] && r->info.created && strlen(r->info.created) >= 10) {
+        char day[11];
+        memcpy(day, r->info.created, 10);
+        day[10] = '\0';
+        meta_set(f, META_PUBLISHED, day, "info");
+    }
+    derive_incident_year(text, f);
+    derive_outcome(t, text, f);
+    derive_age(text, f);
+    meta_partnership_from_text(t, r, cover, text, f);
+    free(text);
+}
+
+int meta_derive(struct catalog *c, const struct taxonomy *t, const struct idx_report *r,
+                struct meta_fields *f, struct cr_err *err)
+{
+    char *cover = NULL;
+    int rc;
+
+    memset(f, 0, sizeof(*f));
+    derive_title(r, f);
+    cover = cover_of(r);
+    rc = meta_cover_fallback(c, r, &cover, f, err);
+    if (rc < 0)
+        goto out;
+    meta_set(f, META_COVER, cover, "layout");
+    if (t) {
+        derive_from_text(t, r, cover, f);
+        tag_report(t, r, f);
+    }
+    tag_items(r, f);
+    if (c)
+        rc = meta_apply_sources(c, t, r->cat.id, f, err);
+    meta_finish(t, f);
+out:
+    free(cover);
+    return rc;
 }
 
 void meta_fields_release(struct meta_fields *f)
 {
     if (!f)
         return;
-    free(f->title);
+    for (int i = 0; i < META_NFIELDS; i++)
+        free(f->v[i]);
+    for (size_t i = 0; i < f->ntags; i++) {
+        free(f->tags[i].id);
+        free(f->tags[i].pages);
+        free(f->tags[i].phrases);
+    }
+    free(f->tags);
+    for (size_t i = 0; i < f->nitems; i++) {
+        free(f->items[i].label);
+        free(f->items[i].text);
+    }
+    free(f->items);
     memset(f, 0, sizeof(*f));
 }

@@ -39,7 +39,7 @@
 #define DEFAULT_MIN_PAGES 2
 
 static const char *const kind_names[TAXONOMY_NKINDS] = {
-    "theme", "topic", "review-type", "document-kind", "review-model", "abbreviation",
+    "theme", "topic", "review-type", "document-kind", "review-model", "abbreviation", "outcome",
 };
 
 static const char *const nations[] = {"england", "wales", "scotland", "northern-ireland", NULL};
@@ -122,7 +122,7 @@ static int section(struct loader *ld, const char *s, size_t len)
             kind = k;
     if (kind < 0)
         return fail(ld, "unknown section kind in '%s' (theme, topic, review-type, "
-                        "document-kind, review-model, abbreviation)",
+                        "document-kind, review-model, abbreviation, outcome)",
                     keep(ld->t, s, len));
     while (*sp == ' ')
         sp++;

@@ -36,6 +36,7 @@ enum taxonomy_kind {
     TAXONOMY_DOC_KIND,    /* [document-kind ID] */
     TAXONOMY_MODEL,       /* [review-model ID] */
     TAXONOMY_ABBREV,      /* [abbreviation ID]: the field's other abbreviations (MASH, LADO…) */
+    TAXONOMY_OUTCOME,     /* [outcome ID]: died, harmed */
     TAXONOMY_NKINDS
 };
 

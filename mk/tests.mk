@@ -26,5 +26,13 @@ $(BUILD)/fixtures/encrypted.pdf: $(BUILD)/fixtures/report-a.pdf
 	$(Q)qpdf --encrypt secret-user secret-owner 256 -- $< $@
 fixtures: $(FIXTURE_PDF)
 
+# The labelled fictional reports of the metadata evaluation (tests/indexer/test_labelled.c).
+LABELLED_TXT = $(sort $(wildcard tests/fixtures/labelled/*.txt))
+LABELLED_PDF = $(patsubst tests/fixtures/labelled/%.txt,$(BUILD)/fixtures/labelled/%.pdf,$(LABELLED_TXT))
+$(BUILD)/fixtures/labelled/%.pdf: tests/fixtures/labelled/%.txt $(MKPDF)
+	@mkdir -p $(dir $@)
+	$(Q)$(MKPDF) $< $@
+fixtures: $(LABELLED_PDF)
+
 check: programs fixtures sample $(TEST_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh $(T)

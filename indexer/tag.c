@@ -1,0 +1,516 @@
+/*
+ * Tagging: themes, learning topics and the review model from the
+ * taxonomy's phrases, and the numbered recommendations and learning points.
+ *
+ * Every page is scanned once (taxonomy_scan: one hash probe per word). A
+ * theme or topic is tagged when its matches add up to its entry's
+ * min-score, span min-pages distinct pages (never more than a third of a
+ * short report's pages), and include at least one phrase stronger than
+ * "weak": a passing mention is not a theme.
+ */
+
+#include "indexer/meta_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/buf.h"
+#include "lib/xalloc.h"
+
+#define MAX_PHRASES 6     /* distinct phrases kept as a tag's evidence */
+#define MAX_ITEMS 300     /* recommendations and learning points kept per report */
+#define MAX_ITEM_TEXT 3000
+
+struct acc {
+    int score;
+    int maxw;                       /* strongest weight seen */
+    int *pages;
+    size_t npages, alloc;
+    const char *phrases[MAX_PHRASES];
+    int nphrases;
+};
+
+struct scan {
+    const struct taxonomy *t;
+    struct acc *acc[TAXONOMY_NKINDS];
+    int page;
+};
+
+static int on_hit(const struct taxonomy_hit *h, void *ctx)
+{
+    struct scan *s = ctx;
+    struct acc *a = &s->acc[h->entry->kind][h->entry->index];
+    int i;
+
+    a->score += h->weight;
+    if (h->weight > a->maxw)
+        a->maxw = h->weight;
+    if (!a->npages || a->pages[a->npages - 1] != s->page) {
+        a->pages = xgrow(a->pages, sizeof(*a->pages), a->npages + 1, &a->alloc);
+        a->pages[a->npages++] = s->page;
+    }
+    for (i = 0; i < a->nphrases; i++)
+        if (!strcasecmp(a->phrases[i], h->phrase))
+            break;
+    if (i == a->nphrases && a->nphrases < MAX_PHRASES)
+        a->phrases[a->nphrases++] = h->phrase;
+    return 0;
+}
+
+static char *join_phrases(const struct acc *a)
+{
+    struct buf b = BUF_INIT;
+
+    for (int i = 0; i < a->nphrases; i++)
+        buf_addf(&b, "%s%s", i ? "; " : "", a->phrases[i]);
+    return buf_take(&b);
+}
+
+static void add_tag(struct meta_fields *f, const struct taxonomy_entry *e, struct acc *a)
+{
+    struct meta_tag *t;
+
+    f->tags = xgrow(f->tags, sizeof(*f->tags), f->ntags + 1, &f->tags_alloc);
+    t = &f->tags[f->ntags++];
+    memset(t, 0, sizeof(*t));
+    t->kind = e->kind;
+    t->id = xstrdup(e->id);
+    t->score = a->score;
+    t->pages = a->pages;
+    t->npages = a->npages;
+    t->phrases = join_phrases(a);
+    a->pages = NULL;
+}
+
+static int by_score(const void *x, const void *y)
+{
+    const struct meta_tag *a = x, *b = y;
+
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->score != b->score)
+        return b->score - a->score;
+    return strcmp(a->id, b->id);
+}
+
+static void decide(const struct taxonomy *t, enum taxonomy_kind k, struct acc *acc, int npages,
+                   struct meta_fields *f)
+{
+    for (size_t i = 0; i < taxonomy_count(t, k); i++) {
+        const struct taxonomy_entry *e = taxonomy_at(t, k, i);
+        int need_pages = e->min_pages, third = (npages + 2) / 3;
+        if (need_pages > third)
+            need_pages = third > 0 ? third : 1;
+        if (acc[i].score >= e->min_score && (int)acc[i].npages >= need_pages &&
+            acc[i].maxw > TAXONOMY_WEAK)
+            add_tag(f, e, &acc[i]);
+    }
+}
+
+static void decide_model(const struct taxonomy *t, struct acc *acc, struct meta_fields *f)
+{
+    const struct taxonomy_entry *best = NULL;
+    int score = 0;
+
+    for (size_t i = 0; i < taxonomy_count(t, TAXONOMY_MODEL); i++) {
+        const struct taxonomy_entry *e = taxonomy_at(t, TAXONOMY_MODEL, i);
+        if (acc[i].score >= e->min_score && acc[i].score > score) {
+            best = e;
+            score = acc[i].score;
+        }
+    }
+    if (best)
+        meta_set(f, META_REVIEW_MODEL, best->id, "text");
+}
+
+void tag_report(const struct taxonomy *t, const struct idx_report *r, struct meta_fields *f)
+{
+    static const enum taxonomy_kind kinds[] = {TAXONOMY_THEME, TAXONOMY_TOPIC, TAXONOMY_MODEL};
+    struct scan s;
+    unsigned mask = 0;
+
+    memset(&s, 0, sizeof(s));
+    s.t = t;
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = taxonomy_count(t, kinds[k]);
+        s.acc[kinds[k]] = xcalloc(n ? n : 1, sizeof(struct acc));
+        mask |= TAXONOMY_MASK(kinds[k]);
+    }
+    for (int p = 0; p < r->npages; p++) {
+        s.page = p + 1;
+        (void)taxonomy_scan(t, r->pages[p].text, r->pages[p].len, mask, on_hit, &s);
+    }
+    decide(t, TAXONOMY_THEME, s.acc[TAXONOMY_THEME], r->npages, f);
+    decide(t, TAXONOMY_TOPIC, s.acc[TAXONOMY_TOPIC], r->npages, f);
+    decide_model(t, s.acc[TAXONOMY_MODEL], f);
+    if (f->ntags)
+        qsort(f->tags, f->ntags, sizeof(*f->tags), by_score);
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t i = 0; i < taxonomy_count(t, kinds[k]); i++)
+            free(s.acc[kinds[k]][i].pages);
+        free(s.acc[kinds[k]]);
+    }
+}
+
+/* ---- recommendations and learning points ---- */
+
+/*
+ * Items are read from the report's text as one stream (PDF line breaks fall
+ * anywhere, and a numbered list may be run into one paragraph): a section
+ * heading ("4. Recommendations", "Key learning") opens a list whose items
+ * are numbered in sequence ("1.", "2)", or "4.1", "4.2" under a heading
+ * numbered 4); "Recommendation 3:" and "Learning point 2:" are items
+ * wherever they stand. A list ends at the next section heading.
+ */
+
+static const struct {
+    const char *word;
+    enum meta_item_kind kind;
+} section_words[] = {
+    {"Recommendations", META_ITEM_RECOMMENDATION}, {"RECOMMENDATIONS", META_ITEM_RECOMMENDATION},
+    {"Learning points", META_ITEM_LEARNING},       {"Key learning", META_ITEM_LEARNING},
+    {"Learning", META_ITEM_LEARNING},              {"Key findings", META_ITEM_LEARNING},
+    {"Findings", META_ITEM_LEARNING},              {"Lessons learned", META_ITEM_LEARNING},
+    {"Key messages", META_ITEM_LEARNING},
+};
+
+static const char *const end_words[] = {"Conclusion", "Conclusions", "Summary", "Introduction",
+                                        "Background", "Appendix", "Glossary", "References",
+                                        "Next steps", "Acknowledgements", "Contents",
+                                        "Methodology", "Actions", NULL};
+
+static const struct {
+    const char *word;
+    enum meta_item_kind kind;
+} labels[] = {{"Recommendation ", META_ITEM_RECOMMENDATION},
+              {"Learning point ", META_ITEM_LEARNING},
+              {"Learning Point ", META_ITEM_LEARNING},
+              {"Finding ", META_ITEM_LEARNING}};
+
+struct items {
+    struct meta_fields *f;
+    const char *text;
+    const size_t *page_at;     /* offset where page i+1 starts */
+    int npages;
+    int open;                  /* an item is being gathered from start */
+    size_t start;
+    int in_list;
+    enum meta_item_kind kind;
+    int expect;                /* the next item number */
+    int section;               /* the heading's own number, 0 if none */
+};
+
+static int page_of(const struct items *it, size_t off)
+{
+    int p = 1;
+
+    while (p < it->npages && it->page_at[p] <= off)
+        p++;
+    return p;
+}
+
+static void close_item(struct items *it, size_t end)
+{
+    struct meta_item *m;
+    char *raw;
+
+    if (!it->open)
+        return;
+    it->open = 0;
+    m = &it->f->items[it->f->nitems - 1];
+    if (end - it->start > MAX_ITEM_TEXT)
+        end = it->start + MAX_ITEM_TEXT;
+    raw = xstrndup(it->text + it->start, end - it->start);
+    m->text = meta_clean(raw);
+    free(raw);
+    if (!*m->text) {
+        free(m->label);
+        free(m->text);
+        it->f->nitems--;
+    }
+}
+
+static void open_item(struct items *it, enum meta_item_kind kind, size_t at, const char *label,
+                      size_t text_start)
+{
+    struct meta_item *m;
+
+    close_item(it, at);
+    if (it->f->nitems >= MAX_ITEMS)
+        return;
+    it->f->items = xgrow(it->f->items, sizeof(*it->f->items), it->f->nitems + 1,
+                         &it->f->items_alloc);
+    m = &it->f->items[it->f->nitems++];
+    m->kind = kind;
+    m->page = page_of(it, at);
+    m->label = xstrdup(label);
+    m->text = NULL;
+    it->open = 1;
+    it->start = text_start;
+}
+
+static size_t skip_space(const char *s, size_t i)
+{
+    while (s[i] && isspace((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* "Recommendation 3:" at i: opens an item and returns where its text starts, else 0. */
+static size_t labelled(struct items *it, size_t i)
+{
+    const char *s = it->text + i;
+
+    for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++) {
+        size_t n = strlen(labels[k].word), d = 0;
+        char label[48];
+        if (strncmp(s, labels[k].word, n))
+            continue;
+        while (isdigit((unsigned char)s[n + d]) && d < 3)
+            d++;
+        if (!d || !(s[n + d] == ':' || s[n + d] == '.' || s[n + d] == ' ' || s[n + d] == '\n'))
+            continue;
+        snprintf(label, sizeof(label), "%.*s", (int)(n + d), s);
+        open_item(it, labels[k].kind, i, label, i + n + d + 1);
+        return i + n + d + 1;
+    }
+    return 0;
+}
+
+/* The item number expected next at i ("3." / "3)" / "4.3"): where its text starts, else 0. */
+static size_t next_number(struct items *it, size_t i)
+{
+    char want[24];
+    size_t n;
+    const char *s = it->text + i;
+
+    if (it->section)
+        snprintf(want, sizeof(want), "%d.%d", it->section, it->expect);
+    for (int form = it->section ? 0 : 1; form < 2; form++) {
+        if (form == 1)
+            snprintf(want, sizeof(want), "%d", it->expect);
+        n = strlen(want);
+        if (strncmp(s, want, n) || isdigit((unsigned char)s[n]))
+            continue;
+        if ((s[n] == '.' || s[n] == ')') && isspace((unsigned char)s[n + 1]))
+            return i + n + 2;
+        if (form == 0 && isspace((unsigned char)s[n]))
+            return i + n + 1;
+    }
+    return 0;
+}
+
+static int word_at(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    return !strncmp(s, w, n) && !isalnum((unsigned char)s[n]);
+}
+
+/* "Recommendation 1" or "Learning point 1" at s. */
+static int labelled_peek(const char *s)
+{
+    for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+        if (!strncmp(s, labels[k].word, strlen(labels[k].word)))
+            return 1;
+    return 0;
+}
+
+/* A heading that opens a list at i: the list's kind, and the heading's number if any. */
+static size_t section_at(struct items *it, size_t i)
+{
+    const char *s = it->text + i;
+    size_t j;
+
+    for (size_t k = 0; k < sizeof(section_words) / sizeof(section_words[0]); k++) {
+        if (!word_at(s, section_words[k].word))
+            continue;
+        j = skip_space(it->text, i + strlen(section_words[k].word));
+        /* a heading is followed by its first item, or stands on its own line */
+        if (it->text[j] == '1' || !strncmp(it->text + j, "\xe2\x80\xa2", 3) ||
+            memchr(it->text + i, '\n', j - i) || labelled_peek(it->text + j)) {
+            size_t b = i;
+            int num = 0;
+            while (b > 0 && it->text[b - 1] == ' ')
+                b--;
+            if (b >= 2 && it->text[b - 1] == '.' && isdigit((unsigned char)it->text[b - 2])) {
+                size_t d = b - 1;
+                while (d > 0 && isdigit((unsigned char)it->text[d - 1]))
+                    d--;
+                num = atoi(it->text + d);
+            }
+            close_item(it, i);
+            it->in_list = 1;
+            it->kind = section_words[k].kind;
+            it->expect = 1;
+            it->section = it->text[j] == '1' ? 0 : num;
+            if (num && !strncmp(it->text + j, "1.", 2) && isdigit((unsigned char)it->text[j + 2]))
+                it->section = num;
+            return j;
+        }
+    }
+    return 0;
+}
+
+static int ends_list(const char *s)
+{
+    size_t i = 0;
+
+    while (isdigit((unsigned char)s[i]))
+        i++;
+    if (i && s[i] == '.')
+        i = skip_space(s, i + 1);
+    for (int k = 0; end_words[k]; k++)
+        if (word_at(s + i, end_words[k]))
+            return 1;
+    return 0;
+}
+
+void tag_items(const struct idx_report *r, struct meta_fields *f)
+{
+    struct buf all = BUF_INIT;
+    size_t *page_at = xcalloc((size_t)r->npages + 1, sizeof(*page_at)), i = 0, next;
+    struct items it;
+
+    for (int p = 0; p < r->npages; p++) {
+        page_at[p] = all.len;
+        buf_add(&all, r->pages[p].text, r->pages[p].len);
+        buf_addch(&all, '\n');
+    }
+    memset(&it, 0, sizeof(it));
+    it.f = f;
+    it.text = buf_str(&all);
+    it.page_at = page_at;
+    it.npages = r->npages;
+    while (it.text[i]) {
+        if (i > 0 && isalnum((unsigned char)it.text[i - 1])) {
+            i++;
+            continue;
+        }
+        if ((next = labelled(&it, i)) || (next = section_at(&it, i))) {
+            i = next;
+            continue;
+        }
+        if ((it.in_list || it.open) && ends_list(it.text + i) &&
+            (i == 0 || isspace((unsigned char)it.text[i - 1]))) {
+            close_item(&it, i);
+            it.in_list = 0;
+        } else if (it.in_list && (next = next_number(&it, i))) {
+            char label[24];
+            snprintf(label, sizeof(label), it.section ? "%d.%d" : "%d", it.section, it.expect);
+            if (!it.section)
+                snprintf(label, sizeof(label), "%d", it.expect);
+            open_item(&it, it.kind, i, label, next);
+            it.expect++;
+            i = next;
+            continue;
+        }
+        i++;
+    }
+    close_item(&it, all.len);
+    buf_release(&all);
+    free(page_at);
+}
+
+/* ---- the child's age ---- */
+
+static const char *const number_words[] = {
+    "zero",  "one",   "two",    "three",    "four",     "five",    "six",
+    "seven", "eight", "nine",   "ten",      "eleven",   "twelve",  "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", NULL};
+
+/* A number at s (digits or a word): its value and length, or -1. */
+static int number_at(const char *s, size_t *len)
+{
+    int n = 0;
+    size_t i = 0;
+
+    if (isdigit((unsigned char)*s)) {
+        for (; isdigit((unsigned char)s[i]) && i < 3; i++)
+            n = n * 10 + (s[i] - '0');
+        *len = i;
+        return isalpha((unsigned char)s[i]) ? -1 : n;
+    }
+    for (int w = 20; w >= 0; w--) {
+        size_t wl = strlen(number_words[w]);
+        if (!strncasecmp(s, number_words[w], wl) && !isalpha((unsigned char)s[wl])) {
+            *len = wl;
+            return w;
+        }
+    }
+    return -1;
+}
+
+static const struct {
+    const char *unit;
+    int per;     /* months per unit ×100 */
+} units[] = {{"year", 1200}, {"month", 100}, {"week", 23}, {"day", 3}};
+
+/* After a number: " years old", "-year-old", " months". The unit's index or -1. */
+static int unit_after(const char *s, size_t *len, int need_old)
+{
+    size_t i = 0;
+
+    if (*s != ' ' && *s != '-')
+        return -1;
+    i++;
+    for (int u = 0; u < 4; u++) {
+        size_t ul = strlen(units[u].unit), j = i + ul;
+        if (strncasecmp(s + i, units[u].unit, ul))
+            continue;
+        if (s[j] == 's')
+            j++;
+        if ((s[j] == ' ' || s[j] == '-') && !strncasecmp(s + j + 1, "old", 3))
+            j += 4;
+        else if (need_old)
+            return -1;
+        *len = j;
+        return u;
+    }
+    return -1;
+}
+
+int meta_age_months(const char *text, char *as_written, size_t cap)
+{
+    for (const char *s = text; s && *s; s++) {
+        size_t nl, ul = 0;
+        int n, u, aged = 0;
+        if (s > text && isalnum((unsigned char)s[-1]))
+            continue;
+        if (!strncasecmp(s, "aged ", 5)) {
+            aged = 1;
+            s += 5;
+        }
+        n = number_at(s, &nl);
+        if (n < 0)
+            continue;
+        u = unit_after(s + nl, &ul, !aged);
+        if (u < 0 && aged)
+            u = 0;
+        if (u < 0 || (u == 0 && n > 17) || (u == 1 && n > 36) || (u == 2 && n > 60))
+            continue;
+        snprintf(as_written, cap, "%d %s%s", n, units[u].unit, n == 1 ? "" : "s");
+        return n * units[u].per / 100;
+    }
+    return -1;
+}
+
+const char *meta_age_band(int months)
+{
+    if (months < 0)
+        return NULL;
+    if (months < 12)
+        return "under-1";
+    if (months < 60)
+        return "1-4";
+    if (months < 120)
+        return "5-9";
+    if (months < 180)
+        return "10-14";
+    if (months < 216)
+        return "15-17";
+    return NULL;
+}
