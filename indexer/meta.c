@@ -32,6 +32,7 @@
 #define TITLE_MAX_LINES 4
 #define COVER_MIN_SIZE 13.0     /* points: larger than body text */
 #define FIRST_TEXT_MAX 24000    /* bytes of the first pages read for fields */
+#define DATELINE_BYTES 600      /* a cover's date stands within this much of page 1 */
 
 static const char *const field_names[META_NFIELDS] = {
     "title",      "partnership", "partnership_name", "nation",         "review_type",
@@ -302,6 +303,36 @@ static int published_label(const char *text, size_t start)
     return 0;
 }
 
+/* "SUSR CASB 01/2025": a review's code, not a date of publication. */
+static int review_code(const char *text, size_t start, const struct dates_date *d)
+{
+    size_t i = start;
+
+    if (!d->month || d->day)
+        return 0;
+    while (i > 0 && text[i - 1] == ' ')
+        i--;
+    return i >= 2 && isupper((unsigned char)text[i - 1]) && isupper((unsigned char)text[i - 2]);
+}
+
+/* A date told as part of the story ("in March 2020", "on 3 May"), not a dateline. */
+static int narrative(const char *text, size_t start)
+{
+    static const char *const words[] = {"in ", "on ", "since ", "from ", "until ", "by ",
+                                        "after ", "before ", "of ", "and ", NULL};
+    size_t i = start;
+
+    while (i > 0 && text[i - 1] == ' ')
+        i--;
+    for (int w = 0; words[w]; w++) {
+        size_t n = strlen(words[w]) - 1;
+        if (i >= n && !strncasecmp(text + i - n, words[w], n) &&
+            (i == n || !isalpha((unsigned char)text[i - n - 1])))
+            return 1;
+    }
+    return 0;
+}
+
 /* A line that is only a date ("May 2018" alone on a cover). */
 static int date_alone_on_line(const char *text, size_t start, size_t end)
 {
@@ -327,11 +358,16 @@ static void derive_dates(const char *cover, const char *text, struct meta_fields
     for (int i = 0; i < 2 && !f->v[META_PUBLISHED]; i++) {
         for (from = 0; texts[i] && dates_next(texts[i], from, &d, &s, &e); from = e) {
             dates_iso(&d, iso);
+            if (review_code(texts[i], s, &d))
+                continue;
             if (published_label(texts[i], s)) {
                 meta_set(f, META_PUBLISHED, iso, "text");
                 break;
             }
-            if (!alone[0] && !d.bare_year && (i == 0 || date_alone_on_line(texts[i], s, e)))
+            /* a dateline: alone on its line, or early on page 1 and not part of the story */
+            if (!alone[0] && !d.bare_year && !d.financial_year &&
+                (i == 0 || date_alone_on_line(texts[i], s, e) ||
+                 (s < DATELINE_BYTES && !narrative(texts[i], s))))
                 memcpy(alone, iso, sizeof(iso));
         }
     }
@@ -404,8 +440,26 @@ static void derive_type_kind(const struct taxonomy *t, const struct idx_report *
     e = elect(t, TAXONOMY_DOC_KIND, texts, kw, 4, 4);
     if (e)
         meta_set(f, META_DOCUMENT_KIND, e->id, "text");
-    else if (r->npages >= 8)
-        meta_set(f, META_DOCUMENT_KIND, "full-report", "derived");
+    else
+        meta_set(f, META_DOCUMENT_KIND, "full-report", "derived"); /* what most documents are */
+}
+
+/* A cover line that is a first name alone ("Nathan" in large print over the review's title). */
+static char *name_line(const struct taxonomy *t, const char *cover)
+{
+    for (const char *s = cover; *s;) {
+        const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s), *b = s;
+        while (b < e && isspace((unsigned char)*b))
+            b++;
+        while (e > b && isspace((unsigned char)e[-1]))
+            e--;
+        if (e > b && hints_name_word(t, b, (size_t)(e - b)))
+            return xstrndup(b, (size_t)(e - b));
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
+    return NULL;
 }
 
 static void derive_child(const struct taxonomy *t, const struct idx_report *r, const char *cover,
@@ -421,6 +475,10 @@ static void derive_child(const struct taxonomy *t, const struct idx_report *r, c
     if (!c && f->v[META_TITLE]) {
         c = hints_child(t, f->v[META_TITLE]);
         src = "text";
+    }
+    if (!c && cover) {
+        c = name_line(t, cover);
+        src = "layout";
     }
     if (!c) {
         c = hints_child(t, text);

@@ -42,6 +42,8 @@ static const struct {
     {"Safeguarding Partnership", "england"},
     {"Safeguarding Board", NULL},
     {"Child Protection Committee", "scotland"},
+    {"Public Protection Committee", "scotland"},
+    {"Safeguarding Panel", "northern-ireland"},
     {"LSCB", "england"},
     {"SCP", "england"},
     {"SCB", NULL},
@@ -233,7 +235,8 @@ static void scan_orgs(const char *text, int votes, struct cand *c, int *n)
         for (size_t k = 0; k < sizeof(orgs) / sizeof(orgs[0]); k++) {
             size_t ol = strlen(orgs[k].words);
             long ps;
-            if (strncmp(s, orgs[k].words, ol) || isalnum((unsigned char)s[ol]))
+            if (strncasecmp(s, orgs[k].words, ol) || isalnum((unsigned char)s[ol]) ||
+                (ol <= 4 && strncmp(s, orgs[k].words, ol)))
                 continue;
             ps = place_before(text, (size_t)(s - text));
             if (ps >= 0) {
@@ -274,7 +277,8 @@ static int alias_in_text(const struct prow *row, void *ctx)
         size_t len = strlen(names[i]);
         if (hit && len >= 3 && !isalnum((unsigned char)hit[len]) &&
             (hit == k->text || !isalnum((unsigned char)hit[-1]))) {
-            add_cand(k->c, k->n, row->name, row->id, row->nation, k->votes + 1);
+            int abbrev = len <= 6 && !strchr(names[i], ' ');
+            add_cand(k->c, k->n, row->name, row->id, row->nation, abbrev ? 1 : k->votes + 1);
             break;
         }
     }

@@ -6,7 +6,9 @@
  * theme or topic is tagged when its matches add up to its entry's
  * min-score, span min-pages distinct pages (never more than a third of a
  * short report's pages), and include at least one phrase stronger than
- * "weak": a passing mention is not a theme.
+ * "weak": a passing mention is not a theme. One phrase counts at most
+ * twice, so a common word repeated ("school", "records") does not make a
+ * topic on its own.
  */
 
 #include "indexer/meta_int.h"
@@ -20,12 +22,14 @@
 #include "lib/buf.h"
 #include "lib/xalloc.h"
 
-#define MAX_PHRASES 6     /* distinct phrases kept as a tag's evidence */
+#define MAX_PHRASES 8     /* distinct phrases kept as a tag's evidence */
+#define PHRASE_REPEATS 2  /* matches of one phrase that count */
 #define MAX_ITEMS 300     /* recommendations and learning points kept per report */
 #define MAX_ITEM_TEXT 3000
 
 struct acc {
     int score;
+    int counts[MAX_PHRASES];        /* matches of each phrase kept */
     int maxw;                       /* strongest weight seen */
     int *pages;
     size_t npages, alloc;
@@ -45,7 +49,6 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
     struct acc *a = &s->acc[h->entry->kind][h->entry->index];
     int i;
 
-    a->score += h->weight;
     if (h->weight > a->maxw)
         a->maxw = h->weight;
     if (!a->npages || a->pages[a->npages - 1] != s->page) {
@@ -57,6 +60,10 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
             break;
     if (i == a->nphrases && a->nphrases < MAX_PHRASES)
         a->phrases[a->nphrases++] = h->phrase;
+    /* a word repeated is not more evidence: each phrase counts at most twice */
+    if (i < MAX_PHRASES && a->counts[i]++ >= PHRASE_REPEATS)
+        return 0;
+    a->score += h->weight;
     return 0;
 }
 

@@ -82,6 +82,8 @@ static const char *const place_endings[] = {"shire", "borough", "bury", "pool", 
                                             "wich", "mouth", "caster", "cester", "ingham",
                                             NULL};
 
+static int name_word(const struct taxonomy *t, const char *s, int len);
+
 static int word_len(const char *s)
 {
     int n = 0;
@@ -92,6 +94,11 @@ static int word_len(const char *s)
 }
 
 /* "Jacob": a capital, then lowercase letters only, 3 to 20 of them, not a known word. */
+int hints_name_word(const struct taxonomy *t, const char *s, size_t len)
+{
+    return len < 32 && name_word(t, s, (int)len);
+}
+
 static int name_word(const struct taxonomy *t, const char *s, int len)
 {
     char w[32];
@@ -203,6 +210,7 @@ static const struct {
     {"Infant", "Infant", 0},     {"Young Person", "Young Person", 0},
     {"Young People", "Young People", 1}, {"Family", "Family", 0},
     {"Siblings", "Siblings", 1}, {"Sibling Group", "Sibling Group", 0},
+    {"Person", "Person", 0},
 };
 
 /* The trigger word at s ("Child", "CHILD", "child"), or -1. */

@@ -58,4 +58,11 @@ void hints_release(struct hints *h);
  */
 char *hints_child(const struct taxonomy *t, const char *text);
 
+/*
+ * 1 when s[0, len) reads as a first name used as a pseudonym ("Jacob",
+ * "Ruby"): a capital then lowercase letters, not a word of the taxonomy, a
+ * month, a place-like word or a common heading word.
+ */
+int hints_name_word(const struct taxonomy *t, const char *s, size_t len);
+
 #endif
