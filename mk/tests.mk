@@ -8,7 +8,7 @@ TEST_BINS = $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 TEST_HELPER_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPER_SRCS))
 
 $(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(call pkg_cflags,$(PKGS_TEST))
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELPER_OBJS) $(LIBCORE)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELPER_OBJS) $(BUILD)/libcasereview.a
 	@mkdir -p $(dir $@)
 	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
 	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $< $(TEST_HELPER_OBJS) $(LIBCORE) \
