@@ -39,6 +39,8 @@ cli_cmd_fn cmd_search;
 cli_cmd_fn cmd_doctor;
 cli_cmd_fn cmd_remove;
 cli_cmd_fn cmd_serve;
+cli_cmd_fn cmd_crawl;
+cli_cmd_fn cmd_sources;
 
 /* Prints err as an error line and returns the exit status it maps to. */
 int cli_fail(const struct cr_err *err);
@@ -54,5 +56,12 @@ unsigned cli_term_width(void);
 
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_uint(const char *s);
+
+/*
+ * Path of a shipped data file ("sources.tsv"): in $CASEREVIEW_DATA if set,
+ * else share/casereview/ beside an installed program, else data/ in the
+ * source tree the program was built in. New string.
+ */
+char *cli_data_path(const char *name);
 
 #endif

@@ -4,12 +4,15 @@
  */
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/log.h"
+#include "lib/xalloc.h"
 
 int cli_fail(const struct cr_err *err)
 {
@@ -60,4 +63,27 @@ long cli_uint(const char *s)
     if (*end || v < 0)
         return -1;
     return v;
+}
+
+char *cli_data_path(const char *name)
+{
+    const char *env = getenv("CASEREVIEW_DATA");
+    char self[4096], *slash, *path;
+    ssize_t n;
+
+    if (env && *env)
+        return xasprintf("%s/%s", env, name);
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0)
+        return xasprintf("data/%s", name);
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    /* an installed tree: bin/../share/casereview; the build tree: build/../data */
+    path = xasprintf("%s/../share/casereview/%s", self, name);
+    if (access(path, R_OK) == 0)
+        return path;
+    free(path);
+    return xasprintf("%s/../data/%s", self, name);
 }

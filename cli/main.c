@@ -24,6 +24,8 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"add", cmd_add, CLI_CREATE | CLI_CATALOG, "copy PDFs into the repository"},
+    {"crawl", cmd_crawl, CLI_CREATE | CLI_CATALOG, "fetch published reviews from partnership sites"},
+    {"sources", cmd_sources, 0, "list the sources the crawler knows and how they went"},
     {"index", cmd_index, CLI_HOME | CLI_CATALOG, "extract and index new reports"},
     {"search", cmd_search, CLI_HOME, "find reports"},
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},

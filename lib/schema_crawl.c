@@ -174,5 +174,14 @@ const struct catalog_migration catalog_schema_crawl[] = {
      "         min(first_seen) AS first_seen, max(last_seen) AS last_seen,"
      "         min(url) AS url"
      "  FROM crawl_url_reports GROUP BY report_id;"},
+    /*
+     * 2: a same-site link without a document extension may still answer with
+     * a PDF (/downloads/file/1234): its link context rides in the queue until
+     * the answer says what it is.
+     */
+    {2,
+     "ALTER TABLE crawl_queue ADD COLUMN anchor TEXT;"
+     "ALTER TABLE crawl_queue ADD COLUMN context TEXT;"
+     "ALTER TABLE crawl_queue ADD COLUMN heading TEXT;"},
     {0, 0},
 };

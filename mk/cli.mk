@@ -2,11 +2,13 @@
 CLI_SRCS = \
 	cli/cli_util.c \
 	cli/cmd_add.c \
+	cli/cmd_crawl.c \
 	cli/cmd_doctor.c \
 	cli/cmd_index.c \
 	cli/cmd_remove.c \
 	cli/cmd_search.c \
 	cli/cmd_serve.c \
+	cli/cmd_sources.c \
 	cli/main.c
 CLI_TESTS = \
 	tests/cli/test_docs.c \
