@@ -38,6 +38,8 @@ cli_cmd_fn cmd_index;
 cli_cmd_fn cmd_search;
 cli_cmd_fn cmd_doctor;
 cli_cmd_fn cmd_remove;
+cli_cmd_fn cmd_show;
+cli_cmd_fn cmd_edit;
 cli_cmd_fn cmd_serve;
 cli_cmd_fn cmd_crawl;
 cli_cmd_fn cmd_sources;

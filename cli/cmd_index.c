@@ -12,7 +12,7 @@
 #include "lib/log.h"
 
 static const char usage[] =
-    "usage: casereview index [-j N] [--rebuild] [--retry-failed] [--timeout SECONDS]\n"
+    "usage: casereview index [-j N] [--rebuild] [--retry-failed] [--retag] [--timeout SECONDS]\n"
     "\n"
     "Extracts the text of each new or changed report, page by page, and writes\n"
     "the search index. Reports that cannot be read are marked failed with the\n"
@@ -22,6 +22,9 @@ static const char usage[] =
     "  -j, --jobs N       extraction workers (default: the number of cores)\n"
     "      --rebuild      recreate the index from the stored files and the catalogue\n"
     "      --retry-failed try reports that failed before again\n"
+    "      --retag        describe and tag every report again from the text already\n"
+    "                     in the index (after a change to data/taxonomy), without\n"
+    "                     reading the PDFs again\n"
     "      --timeout S    give up on a file after S seconds (default 180)\n"
     "\n"
     "example: casereview index -j 2\n";
@@ -38,6 +41,8 @@ static void print_summary(const struct idx_summary *s)
     }
     printf("%s %lld report%s (%lld pages) in %.1f s", s->rebuilt ? "rebuilt the index:" : "indexed",
            (long long)s->indexed, s->indexed == 1 ? "" : "s", (long long)s->pages, s->seconds);
+    if (s->retagged)
+        printf("; re-tagged %lld from the index's text", (long long)s->retagged);
     if (s->removed)
         printf("; removed %lld from the index", (long long)s->removed);
     if (s->failed)
@@ -57,6 +62,7 @@ int cmd_index(int argc, char **argv, struct cli_ctx *ctx)
     static const struct option opts[] = {{"jobs", required_argument, NULL, 'j'},
                                          {"rebuild", no_argument, NULL, 'r'},
                                          {"retry-failed", no_argument, NULL, 'f'},
+                                         {"retag", no_argument, NULL, 'g'},
                                          {"timeout", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
@@ -82,6 +88,9 @@ int cmd_index(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'f':
             o.retry_failed = 1;
+            break;
+        case 'g':
+            o.retag = 1;
             break;
         case 't':
             v = cli_uint(optarg);

@@ -28,6 +28,8 @@ static const struct command {
     {"sources", cmd_sources, 0, "list the sources the crawler knows and how they went"},
     {"index", cmd_index, CLI_HOME | CLI_CATALOG, "extract and index new reports"},
     {"search", cmd_search, CLI_HOME, "find reports"},
+    {"show", cmd_show, CLI_HOME | CLI_CATALOG, "show a report: fields, themes, recommendations"},
+    {"edit", cmd_edit, CLI_HOME | CLI_CATALOG, "correct a report's metadata"},
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},
     {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG, "check the repository for problems"},
     {"serve", cmd_serve, CLI_HOME, "serve a web page for searching the repository"},

@@ -599,6 +599,84 @@ static int extract_all(struct run *run, struct store *store, struct cr_err *err)
     return rc;
 }
 
+/* ---- re-tagging from the text the index holds ---- */
+
+struct pages_of {
+    struct run *run;
+    struct idx_report *r;
+    struct cr_err *err;
+};
+
+/* One page document: its page number (value slot) and its text (after the record line). */
+static int take_page(uint32_t docid, void *ctx)
+{
+    struct pages_of *po = ctx;
+    char *data = NULL, *num = NULL, *nl;
+    size_t len = 0, nlen = 0;
+    long page;
+    int rc = xdb_get_value(po->run->db, docid, IX_SLOT_PAGE, &num, &nlen, po->err);
+
+    if (rc == 0)
+        rc = xdb_get_data(po->run->db, docid, &data, &len, po->err);
+    if (rc == 0 && num && data && (page = strtol(num, NULL, 10)) >= 1 && page <= CR_MAX_PAGES) {
+        nl = memchr(data, IX_TEXT_SEP, len);
+        if (nl)
+            ev_page(po->r, (int)page, nl + 1, len - (size_t)(nl + 1 - data));
+    }
+    free(num);
+    free(data);
+    return rc < 0 ? 1 : 0;
+}
+
+static int retag_one(const struct catalog_report *cr, void *ctx)
+{
+    struct run *run = ctx;
+    struct idx_report r;
+    struct pages_of po;
+    struct cr_err e;
+    char term[64];
+
+    if (run->stop || strcmp(cr->state, "indexed") || cr->indexed_gen != cr->content_gen)
+        return run->stop ? 1 : 0;
+    memset(&r, 0, sizeof(r));
+    r.cat = *cr;
+    r.cat.format = xstrdup(cr->format);
+    r.cat.added_at = cr->added_at ? xstrdup(cr->added_at) : NULL;
+    r.cat.name = cr->name ? xstrdup(cr->name) : NULL;
+    r.cat.state = xstrdup(cr->state);
+    r.cat.fail_reason = r.cat.fail_detail = r.cat.title = NULL;
+    po.run = run;
+    po.r = &r;
+    po.err = &e;
+    cr_err_clear(&e);
+    snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, cr->sha256);
+    if (xdb_each_posting(run->db, term, take_page, &po, &e) < 0 || e.code < 0) {
+        set_fatal(run, &e);
+    } else if (r.npages > 0) {
+        index_report(run, &r);
+        run->s->retagged++;
+    }
+    idx_report_release(&r);
+    if (!run->fatal && run->batch_pages >= BATCH_PAGES) {
+        cr_err_clear(&e);
+        if (commit(run, &e) < 0)
+            set_fatal(run, &e);
+    }
+    return run->fatal || run->stop;
+}
+
+/* Describes and tags every indexed report again from its pages in the index. */
+static int retag_all(struct run *run, struct cr_err *err)
+{
+    int rc = catalog_reports_all(run->c, retag_one, run, err);
+
+    if (run->fatal)
+        return 0; /* the caller reports fatal_err */
+    if (rc > 0)
+        rc = run->stop ? CR_EINTR : 0;
+    return rc;
+}
+
 static int catalog_has_reports(struct catalog *c)
 {
     int64_t n = 0;
@@ -663,7 +741,7 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
     rc = plan(h, c, o, &rebuild, &idle, err);
     if (rc < 0)
         goto out;
-    if (idle) {
+    if (idle && !o->retag) {
         s->nothing_to_do = 1;
         rc = count_failed(c, &s->failed_before, err);
         goto out;
@@ -676,8 +754,10 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
         rc = open_index(h, &run, rebuild, err);
     if (rc == 0 && !rebuild)
         rc = catalog_removals(c, remove_one, &run, err);
-    if (rc == 0 && !run.fatal)
+    if (rc == 0 && !run.fatal && !idle)
         rc = extract_all(&run, store, err);
+    if (rc == 0 && !run.fatal && o->retag && !rebuild)
+        rc = retag_all(&run, err);
     if (run.fatal) {
         *err = run.fatal_err;
         rc = run.fatal_err.code ? run.fatal_err.code : CR_EXAPIAN;

@@ -27,6 +27,8 @@ struct idx_opts {
     unsigned jobs;          /* extraction workers; 0 = the number of cores */
     int rebuild;            /* recreate the index from the store and catalogue */
     int retry_failed;       /* extract failed reports again */
+    int retag;              /* describe and tag every indexed report again from the text
+                               the index holds, without extracting its file */
     const char *worker;     /* casereview-extract to run; NULL = extract_worker_path() */
     unsigned wall_s;        /* per-file limits; 0 = lib/caps.h defaults */
     unsigned cpu_s;
@@ -46,6 +48,7 @@ struct idx_summary {
     int rebuilt;            /* 1: the index was recreated */
     int64_t indexed;        /* reports written this run */
     int64_t pages;          /* pages written this run */
+    int64_t retagged;       /* reports re-described from the index's text (retag) */
     int64_t failed;         /* reports that failed this run */
     int64_t removed;        /* reports deleted from the index this run */
     int64_t left;           /* reports still pending (after an interruption) */

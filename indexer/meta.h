@@ -109,6 +109,16 @@ int meta_store(struct catalog *c, int64_t id, const struct meta_fields *f,
 int meta_load(struct catalog *c, int64_t id, struct meta_fields *f, int *found,
               struct cr_err *err) CR_MUST_CHECK;
 
+/* A document of the same review, for meta_siblings(). Strings borrowed for the call. */
+typedef int meta_sibling_fn(int64_t id, const char *kind, const char *title, void *ctx);
+
+/*
+ * Calls fn for every other report whose review id is review_id (the
+ * documents of one review: report, briefing, action plan…), by id.
+ */
+int meta_siblings(struct catalog *c, int64_t id, const char *review_id, meta_sibling_fn *fn,
+                  void *ctx, struct cr_err *err) CR_MUST_CHECK;
+
 /*
  * Records a user's correction of field (a meta_field_by_name() name) for
  * report id: value NULL or "" removes the correction. Validates the value

@@ -29,16 +29,22 @@ int meta_cover_fallback(struct catalog *c, const struct idx_report *r, char **co
     sqlite3_stmt *st = NULL;
     int rc;
 
-    (void)f;
     if (*cover || r->nlines || !c)
         return 0;
-    rc = catalog_prepare(c, "SELECT value FROM meta_fields WHERE report_id = ? AND field = 'cover'",
+    /* a re-tag has no layout: keep what the layout gave last time */
+    rc = catalog_prepare(c,
+                         "SELECT field, value, source FROM meta_fields WHERE report_id = ?"
+                         " AND (field = 'cover' OR (field = 'title' AND source = 'layout'))",
                          &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, r->cat.id);
-    if (sqlite3_step(st) == SQLITE_ROW && col(st, 0))
-        *cover = xstrdup(col(st, 0));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (!strcmp(col(st, 0), "cover"))
+            *cover = xstrdup(col(st, 1));
+        else
+            meta_set(f, META_TITLE, col(st, 1), "layout");
+    }
     sqlite3_finalize(st);
     return 0;
 }
@@ -588,5 +594,31 @@ int meta_correct(struct catalog *c, const struct taxonomy *t, int64_t id, const 
     free(v);
     if (rc == 0)
         rc = catalog_report_touch(c, id, err);
+    return rc;
+}
+
+int meta_siblings(struct catalog *c, int64_t id, const char *review_id, meta_sibling_fn *fn,
+                  void *ctx, struct cr_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = catalog_prepare(c,
+                             "SELECT f.report_id, k.value, t.value FROM meta_fields f"
+                             " LEFT JOIN meta_fields k ON k.report_id = f.report_id"
+                             "   AND k.field = 'document_kind'"
+                             " LEFT JOIN meta_fields t ON t.report_id = f.report_id"
+                             "   AND t.field = 'title'"
+                             " WHERE f.field = 'review_id' AND f.value = ? AND f.report_id != ?"
+                             " ORDER BY f.report_id",
+                             &st, err);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, review_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), ctx))
+            break;
+    rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : catalog_error(c, "reading the review", err);
+    sqlite3_finalize(st);
     return rc;
 }

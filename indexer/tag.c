@@ -335,29 +335,31 @@ static size_t section_at(struct items *it, size_t i)
     for (size_t k = 0; k < sizeof(section_words) / sizeof(section_words[0]); k++) {
         if (!word_at(s, section_words[k].word))
             continue;
+        size_t b = i;
+        int num = 0;
+        char sub[16];
+
         j = skip_space(it->text, i + strlen(section_words[k].word));
-        /* a heading is followed by its first item, or stands on its own line */
-        if (it->text[j] == '1' || !strncmp(it->text + j, "\xe2\x80\xa2", 3) ||
-            memchr(it->text + i, '\n', j - i) || labelled_peek(it->text + j)) {
-            size_t b = i;
-            int num = 0;
-            while (b > 0 && it->text[b - 1] == ' ')
-                b--;
-            if (b >= 2 && it->text[b - 1] == '.' && isdigit((unsigned char)it->text[b - 2])) {
-                size_t d = b - 1;
-                while (d > 0 && isdigit((unsigned char)it->text[d - 1]))
-                    d--;
-                num = atoi(it->text + d);
-            }
-            close_item(it, i);
-            it->in_list = 1;
-            it->kind = section_words[k].kind;
-            it->expect = 1;
-            it->section = it->text[j] == '1' ? 0 : num;
-            if (num && !strncmp(it->text + j, "1.", 2) && isdigit((unsigned char)it->text[j + 2]))
-                it->section = num;
-            return j;
+        while (b > 0 && it->text[b - 1] == ' ')
+            b--;
+        if (b >= 2 && it->text[b - 1] == '.' && isdigit((unsigned char)it->text[b - 2])) {
+            size_t d = b - 1;
+            while (d > 0 && isdigit((unsigned char)it->text[d - 1]))
+                d--;
+            num = atoi(it->text + d);
         }
+        snprintf(sub, sizeof(sub), "%d.1", num);
+        /* a heading is followed by its first item ("1.", "4.1" under "4."), or ends its line */
+        if (!(it->text[j] == '1' || (num && !strncmp(it->text + j, sub, strlen(sub))) ||
+              !strncmp(it->text + j, "\xe2\x80\xa2", 3) || memchr(it->text + i, '\n', j - i) ||
+              labelled_peek(it->text + j)))
+            continue;
+        close_item(it, i);
+        it->in_list = 1;
+        it->kind = section_words[k].kind;
+        it->expect = 1;
+        it->section = num && !strncmp(it->text + j, sub, strlen(sub)) ? num : 0;
+        return j;
     }
     return 0;
 }

@@ -4,12 +4,15 @@ CLI_SRCS = \
 	cli/cmd_add.c \
 	cli/cmd_crawl.c \
 	cli/cmd_doctor.c \
+	cli/cmd_edit.c \
 	cli/cmd_index.c \
 	cli/cmd_remove.c \
 	cli/cmd_search.c \
+	cli/cmd_show.c \
 	cli/cmd_serve.c \
 	cli/cmd_sources.c \
 	cli/main.c
 CLI_TESTS = \
 	tests/cli/test_docs.c \
+	tests/cli/test_meta_cli.c \
 	tests/cli/test_pipeline.c

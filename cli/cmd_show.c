@@ -1,0 +1,190 @@
+/*
+ * casereview show REPORT: everything the repository knows about one report:
+ * its fields and where each came from, its themes and topics with the pages
+ * and phrases that earned them, its recommendations and learning points,
+ * the other documents of its review, and where its file is.
+ *
+ * The output is a list of sections, each printed by its own function, so a
+ * new option (--page, --open) adds a section or replaces the list.
+ */
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "indexer/meta.h"
+#include "lib/log.h"
+#include "lib/store.h"
+
+static const char usage[] =
+    "usage: casereview show REPORT\n"
+    "\n"
+    "Shows a report (its id, or the start of its sha256): every field and where it\n"
+    "came from (user, link, text, layout, info, derived), its themes and learning\n"
+    "topics with the pages and phrases that earned them, its recommendations and\n"
+    "learning points, the other documents of the same review, and its file.\n"
+    "\n"
+    "example: casereview show 12\n";
+
+struct show {
+    struct cli_ctx *ctx;
+    const struct catalog_report *r;
+    const struct meta_fields *f;
+};
+
+/* Fields in the order a reader wants them. */
+static const enum meta_field order[] = {
+    META_TITLE,       META_PARTNERSHIP_NAME, META_PARTNERSHIP, META_NATION,
+    META_REVIEW_TYPE, META_DOCUMENT_KIND,    META_CHILD,       META_PUBLISHED,
+    META_EVENT,       META_INCIDENT_YEAR,    META_CHILD_AGE,   META_AGE_BAND,
+    META_OUTCOME,     META_REVIEW_MODEL,     META_REVIEW_ID,   META_SOURCE_URL,
+    META_FETCHED,     META_ONLINE,
+};
+
+static void show_head(const struct show *s)
+{
+    printf("report #%lld  %s\n", (long long)s->r->id, s->r->sha256);
+    printf("  %-17s %s (%s, %lld bytes, %d pages, added %s)\n", "file", s->r->name,
+           s->r->format, (long long)s->r->bytes, s->r->pages, s->r->added_at);
+    if (!strcmp(s->r->state, "failed"))
+        printf("  %-17s failed: %s: %s\n", "state", s->r->fail_reason ? s->r->fail_reason : "",
+               s->r->fail_detail ? s->r->fail_detail : "");
+    else if (strcmp(s->r->state, "indexed"))
+        printf("  %-17s not indexed yet (run 'casereview index')\n", "state");
+}
+
+static void show_fields(const struct show *s)
+{
+    printf("\nfields (source in brackets)\n");
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        enum meta_field fi = order[i];
+        printf("  %-17s %s", meta_field_name(fi), s->f->v[fi] ? s->f->v[fi] : "-");
+        if (s->f->v[fi])
+            printf("  [%s]", s->f->src[fi]);
+        printf("\n");
+    }
+}
+
+static void show_tags(const struct show *s, enum taxonomy_kind k, const char *heading)
+{
+    int any = 0;
+
+    printf("\n%s\n", heading);
+    for (size_t i = 0; i < s->f->ntags; i++) {
+        const struct meta_tag *t = &s->f->tags[i];
+        if (t->kind != k)
+            continue;
+        any = 1;
+        if (t->user) {
+            printf("  %-30s set by a user\n", t->id);
+            continue;
+        }
+        printf("  %-30s score %-3d pages ", t->id, t->score);
+        for (size_t p = 0; p < t->npages; p++)
+            printf("%s%d", p ? "," : "", t->pages[p]);
+        printf("\n  %-30s \"%s\"\n", "", t->phrases);
+    }
+    if (!any)
+        printf("  none\n");
+}
+
+static void show_items(const struct show *s)
+{
+    static const char *const heads[] = {"recommendations", "learning points"};
+
+    for (int k = 0; k < 2; k++) {
+        int any = 0;
+        printf("\n%s\n", heads[k]);
+        for (size_t i = 0; i < s->f->nitems; i++) {
+            const struct meta_item *it = &s->f->items[i];
+            if ((int)it->kind != k)
+                continue;
+            any = 1;
+            printf("  %s (page %d): %s\n", it->label, it->page, it->text);
+        }
+        if (!any)
+            printf("  none found\n");
+    }
+}
+
+static int print_sibling(int64_t id, const char *kind, const char *title, void *ctx)
+{
+    (*(int *)ctx)++;
+    printf("  #%-5lld %-20s %s\n", (long long)id, kind ? kind : "-", title ? title : "");
+    return 0;
+}
+
+static int show_siblings(const struct show *s, struct cr_err *err)
+{
+    const char *rid = s->f->v[META_REVIEW_ID];
+
+    printf("\nother documents of this review\n");
+    if (!rid) {
+        printf("  unknown (no review id: partnership, review type or child is missing)\n");
+        return 0;
+    }
+    int n = 0, rc = meta_siblings(s->ctx->cat, s->r->id, rid, print_sibling, &n, err);
+
+    if (rc == 0 && n == 0)
+        printf("  none in the repository (review %s)\n", rid);
+    return rc;
+}
+
+static void show_path(const struct show *s)
+{
+    char *path = store_blob_path(s->ctx->home.store, s->r->sha256, s->r->format);
+
+    printf("\nstored file\n  %s\n", path);
+    free(path);
+}
+
+static int show_report(struct cli_ctx *ctx, const char *key)
+{
+    struct catalog_report r;
+    struct meta_fields f;
+    struct cr_err err;
+    struct show s;
+    int found = 0, described = 0, rc;
+
+    cr_err_clear(&err);
+    rc = catalog_report_find(ctx->cat, key, &r, &found, &err);
+    if (rc < 0)
+        return cli_fail(&err);
+    if (!found) {
+        log_error("no report '%s' (give its id or the start of its sha256)", key);
+        return CLI_NONE;
+    }
+    rc = meta_load(ctx->cat, r.id, &f, &described, &err);
+    s.ctx = ctx;
+    s.r = &r;
+    s.f = &f;
+    if (rc == 0) {
+        show_head(&s);
+        show_fields(&s);
+        show_tags(&s, TAXONOMY_THEME, "themes (what happened)");
+        show_tags(&s, TAXONOMY_TOPIC, "learning topics (what practice must change)");
+        show_items(&s);
+        rc = show_siblings(&s, &err);
+        show_path(&s);
+    }
+    meta_fields_release(&f);
+    catalog_report_release(&r);
+    return rc < 0 ? cli_fail(&err) : CLI_OK;
+}
+
+int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_help(usage);
+        return cli_usage(usage, "unknown option");
+    }
+    if (optind + 1 != argc)
+        return cli_usage(usage, "show takes one REPORT");
+    return show_report(ctx, argv[optind]);
+}
