@@ -160,22 +160,46 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
 /*
  * Counts facet values once per collapse key: pages of one report count as one
  * report. Sees every candidate the matcher considers, so counts are exact when
- * the match is run with check_at_least = the document count.
+ * the match is run with check_at_least = the document count. With docs, it
+ * also counts every document (page) per value, for statistics.
  */
 class FacetSpy : public Xapian::MatchSpy {
   public:
-    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n)
-        : key_slot_(key_slot), facets_(f, f + n), counts_(n)
+    struct Count {
+        uint32_t groups = 0;
+        uint32_t docs = 0;
+    };
+
+    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n, bool docs)
+        : key_slot_(key_slot), facets_(f, f + n), counts_(n), docs_(docs)
     {
     }
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        if (key_slot_ >= 0 && !seen_.insert(doc.get_value(key_slot_)).second)
+        bool first = key_slot_ < 0 || seen_.insert(doc.get_value(key_slot_)).second;
+        if (first)
+            groups_++;
+        if (!first && !docs_)
             return;
-        groups_++;
-        for (size_t i = 0; i < facets_.size(); i++)
-            count(i, doc.get_value(facets_[i].slot));
+        for (size_t i = 0; i < facets_.size(); i++) {
+            const struct xdb_facet &f = facets_[i];
+            std::vector<std::string> a = split(doc.get_value(f.slot), f.sep);
+            if (f.paired) {
+                if (!first)
+                    continue;
+                std::vector<std::string> b = split(doc.get_value(f.slot2), f.sep2);
+                for (const auto &x : a)
+                    for (const auto &y : b)
+                        counts_[i][x + XDB_PAIR_SEP + y].groups++;
+                continue;
+            }
+            for (const auto &x : a) {
+                Count &c = counts_[i][x];
+                c.groups += first;
+                c.docs += docs_;
+            }
+        }
     }
 
     uint32_t groups() const
@@ -183,20 +207,20 @@ class FacetSpy : public Xapian::MatchSpy {
         return groups_;
     }
 
-    const std::map<std::string, uint32_t> &counts(size_t i) const
+    const std::map<std::string, Count> &counts(size_t i) const
     {
         return counts_[i];
     }
 
   private:
-    void count(size_t i, const std::string &v)
+    static std::vector<std::string> split(const std::string &v, char sep)
     {
-        char sep = facets_[i].sep;
+        std::vector<std::string> out;
         if (v.empty())
-            return;
+            return out;
         if (!sep) {
-            counts_[i][v]++;
-            return;
+            out.push_back(v);
+            return out;
         }
         size_t start = 0;
         while (start <= v.size()) {
@@ -204,16 +228,18 @@ class FacetSpy : public Xapian::MatchSpy {
             if (end == std::string::npos)
                 end = v.size();
             if (end > start)
-                counts_[i][v.substr(start, end - start)]++;
+                out.push_back(v.substr(start, end - start));
             start = end + 1;
         }
+        return out;
     }
 
     int key_slot_;
     std::vector<struct xdb_facet> facets_;
-    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::vector<std::map<std::string, Count>> counts_;
     std::unordered_set<std::string> seen_;
     uint32_t groups_ = 0;
+    bool docs_;
 };
 
 /* MSet::snippet() escapes &, < and > for HTML; callers want plain text. */
@@ -406,17 +432,18 @@ void fill_facets(const FacetSpy &spy, size_t n, struct xdb_result *r)
     r->facets = static_cast<struct xdb_facet_result *>(xcalloc(n ? n : 1, sizeof(*r->facets)));
     r->nfacets = n;
     for (size_t i = 0; i < n; i++) {
-        std::vector<std::pair<std::string, uint32_t>> v(spy.counts(i).begin(),
-                                                       spy.counts(i).end());
+        std::vector<std::pair<std::string, FacetSpy::Count>> v(spy.counts(i).begin(),
+                                                               spy.counts(i).end());
         std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
-            return a.second > b.second;
+            return a.second.groups > b.second.groups;
         });
         r->facets[i].n = v.size();
         r->facets[i].values =
             static_cast<struct xdb_facet_value *>(xcalloc(v.size(), sizeof(struct xdb_facet_value)));
         for (size_t j = 0; j < v.size(); j++) {
             r->facets[i].values[j].value = dup_string(v[j].first);
-            r->facets[i].values[j].count = v[j].second;
+            r->facets[i].values[j].count = v[j].second.groups;
+            r->facets[i].values[j].docs = v[j].second.docs;
         }
     }
 }
@@ -463,7 +490,7 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
         enq.set_sort_by_value_then_relevance(q->sort_slot, q->sort_descending != 0);
     std::unique_ptr<FacetSpy> spy;
     if (q->nfacets || q->exact) {
-        spy.reset(new FacetSpy(q->collapse_slot, q->facets, q->nfacets));
+        spy.reset(new FacetSpy(q->collapse_slot, q->facets, q->nfacets, q->facet_docs != 0));
         enq.add_matchspy(spy.get());
     }
     Xapian::doccount check = q->exact ? d.get_doccount() : 0;
@@ -755,6 +782,15 @@ void xdb_result_free(struct xdb_result *r)
     free(r->corrected);
     free(r->description);
     free(r);
+}
+
+int xdb_suggest(struct xdb *db, const char *text, char **out, struct cr_err *err)
+{
+    *out = nullptr;
+    return guard_read(db, err, "spelling", [&]() -> int {
+        *out = dup_string(suggest(*db->rdb, text));
+        return 0;
+    });
 }
 
 int xdb_compact(const char *src, const char *dst, struct cr_err *err)

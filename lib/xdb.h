@@ -148,11 +148,19 @@ struct xdb_value_range {
  * Facet: count distinct values in slot among the matching documents, each
  * counted once per collapse key (one report), not once per page. sep != 0
  * splits a multi-valued slot ("neglect\x1fdomestic-abuse").
+ *
+ * A paired facet cross-tabulates: it counts each pair (value of slot, value
+ * of slot2), reported as one string "value" XDB_PAIR_SEP "value2".
  */
 struct xdb_facet {
     unsigned slot;
     char sep;
+    int paired;               /* 1: count pairs with slot2 */
+    unsigned slot2;           /* with paired */
+    char sep2;                /* with paired: splits slot2's values */
 };
+
+#define XDB_PAIR_SEP '\x1e'
 
 enum xdb_query_flags {
     XDB_Q_WILDCARD = 1 << 0,  /* neglect* */
@@ -181,6 +189,7 @@ struct xdb_query {
     int exact;                           /* 1: count every match (facets exact) */
     const struct xdb_facet *facets;
     size_t nfacets;
+    int facet_docs;                      /* 1: also count documents per facet value */
     unsigned snippet_chars;              /* 0: no snippets */
     const char *hi_start;                /* highlight markers around matches */
     const char *hi_end;
@@ -199,7 +208,8 @@ struct xdb_hit {
 
 struct xdb_facet_value {
     char *value;              /* owned */
-    uint32_t count;
+    uint32_t count;           /* collapse keys (reports) carrying the value */
+    uint32_t docs;            /* documents (pages) carrying it, with q->facet_docs; else 0 */
 };
 
 struct xdb_facet_result {
@@ -232,6 +242,13 @@ void xdb_result_free(struct xdb_result *r);
  * UUID is not.
  */
 int xdb_compact(const char *src, const char *dst, struct cr_err *err) CR_MUST_CHECK;
+
+/*
+ * "Did you mean": text with each word the index does not hold replaced by
+ * the index's closest word (as XDB_Q_SPELLING does after an empty search).
+ * *out is new, "" when nothing would change.
+ */
+int xdb_suggest(struct xdb *db, const char *text, char **out, struct cr_err *err) CR_MUST_CHECK;
 
 /* Checks the database's structure (Xapian::Database::check). *ok = 1 if sound. */
 int xdb_check(const char *path, int *ok, char **report, struct cr_err *err) CR_MUST_CHECK;

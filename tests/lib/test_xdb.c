@@ -185,7 +185,7 @@ static void test_xdb_stemming_phrase_boolean(void **state)
 
 static void test_xdb_facets_count_reports_not_pages(void **state)
 {
-    static const struct xdb_facet facets[] = {{9, '\x1f'}};
+    static const struct xdb_facet facets[] = {{9, '\x1f', 0, 0, 0}};
     struct fx *f = *state;
     struct xdb_query q;
     struct xdb_result *r;
@@ -204,6 +204,40 @@ static void test_xdb_facets_count_reports_not_pages(void **state)
     assert_string_equal(r->facets[0].values[1].value, "neglect");
     assert_int_equal(r->facets[0].values[1].count, 2);
     xdb_result_free(r);
+}
+
+/* Paired facets cross-tabulate per report; docs count pages; a misspelling gets a suggestion. */
+static void test_xdb_facets_pairs_docs_and_spelling(void **state)
+{
+    static const struct xdb_facet facets[] = {{9, '\x1f', 0, 0, 0}, {2, 0, 1, 9, '\x1f'}};
+    struct fx *f = *state;
+    struct xdb_query q;
+    struct xdb_result *r;
+    struct xdb *db = NULL;
+    struct cr_err err;
+    char *sugg = NULL;
+
+    build(f->path);
+    memset(&q, 0, sizeof(q));
+    q.collapse_slot = 0;
+    q.collapse_max = 1;
+    q.facets = facets;
+    q.nfacets = 2;
+    q.facet_docs = 1;
+    q.exact = 1;
+    r = search(f->path, &q);
+    assert_string_equal(r->facets[0].values[1].value, "neglect");
+    assert_int_equal(r->facets[0].values[1].count, 2);
+    assert_int_equal(r->facets[0].values[1].docs, 3); /* a's two pages and c's one */
+    assert_int_equal(r->facets[1].n, 4);
+    assert_string_equal(r->facets[1].values[0].value, "20190515\x1e" "dv");
+    assert_int_equal(r->facets[1].values[0].count, 1);
+    xdb_result_free(r);
+    assert_int_equal(xdb_open(&db, f->path, 0, &err), 0);
+    assert_int_equal(xdb_suggest(db, "negelct AND mother", &sugg, &err), 0);
+    assert_string_equal(sugg, "neglect AND mother");
+    free(sugg);
+    xdb_close(db);
 }
 
 static void test_xdb_date_range_edges(void **state)
@@ -317,6 +351,7 @@ static const struct CMUnitTest tests[] = {
     T(test_xdb_facets_count_reports_not_pages),
     T(test_xdb_date_range_edges),
     T(test_xdb_bad_range_is_query_error),
+    T(test_xdb_facets_pairs_docs_and_spelling),
     T(test_xdb_snippet_plain_text_with_markers),
     T(test_xdb_filters_and_sort),
 };
