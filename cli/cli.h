@@ -14,6 +14,8 @@
 #include "lib/catalog.h"
 #include "lib/cr_err.h"
 #include "lib/home.h"
+#include "lib/xdb.h"
+#include "search/query.h"
 
 enum cli_exit { CLI_OK = 0, CLI_NONE = 1, CLI_USAGE = 2, CLI_FAIL = 3 };
 
@@ -43,6 +45,11 @@ cli_cmd_fn cmd_edit;
 cli_cmd_fn cmd_serve;
 cli_cmd_fn cmd_crawl;
 cli_cmd_fn cmd_sources;
+cli_cmd_fn cmd_saved;
+cli_cmd_fn cmd_news;
+cli_cmd_fn cmd_stats;
+cli_cmd_fn cmd_compare;
+cli_cmd_fn cmd_export;
 
 /* Prints err as an error line and returns the exit status it maps to. */
 int cli_fail(const struct cr_err *err);
@@ -65,5 +72,55 @@ long cli_uint(const char *s);
  * source tree the program was built in. New string.
  */
 char *cli_data_path(const char *name);
+
+/* ---- Search options shared by search, export, compare, news (cli/cli_query.c) ---- */
+
+/* getopt_long codes of the filter flags (beyond any character). */
+enum cli_query_opt {
+    CLI_OPT_THEME = 256,
+    CLI_OPT_TOPIC,
+    CLI_OPT_PARTNERSHIP,
+    CLI_OPT_NATION,
+    CLI_OPT_TYPE,
+    CLI_OPT_KIND,
+    CLI_OPT_FROM,
+    CLI_OPT_TO,
+    CLI_OPT_FIRST_FREE  /* a command's own long options start here */
+};
+
+#define CLI_QUERY_LONGOPTS \
+    {"theme", required_argument, NULL, CLI_OPT_THEME}, \
+    {"topic", required_argument, NULL, CLI_OPT_TOPIC}, \
+    {"partnership", required_argument, NULL, CLI_OPT_PARTNERSHIP}, \
+    {"nation", required_argument, NULL, CLI_OPT_NATION}, \
+    {"type", required_argument, NULL, CLI_OPT_TYPE}, \
+    {"kind", required_argument, NULL, CLI_OPT_KIND}, \
+    {"from", required_argument, NULL, CLI_OPT_FROM}, \
+    {"to", required_argument, NULL, CLI_OPT_TO}
+
+#define CLI_MAX_FILTERS 64
+
+struct cli_query {
+    struct query_opts o;                        /* filters point into filters[] */
+    struct query_filter filters[CLI_MAX_FILTERS];
+    char *text;                                 /* owned: the query words joined */
+    struct filter_vocab *vocab;                 /* owned, after cli_query_open */
+};
+
+void cli_query_init(struct cli_query *q);
+/* Takes a filter flag: 1 taken, 0 not a filter flag, -1 too many filters. */
+int cli_query_option(struct cli_query *q, int c, const char *arg);
+/* The query words (argv after the options), joined with spaces. */
+void cli_query_words(struct cli_query *q, int argc, char **argv);
+/* Validates the query, opens the index read-only (*db) and loads the vocabulary. */
+int cli_query_open(struct cli_ctx *ctx, struct cli_query *q, struct xdb **db,
+                   struct cr_err *err) CR_MUST_CHECK;
+void cli_query_release(struct cli_query *q);
+
+/* --sort relevance|date|-date; -1 when s is none of them. */
+int cli_parse_sort(const char *s, enum query_sort *out);
+
+/* The vocabulary of field values (taxonomy, nations). New (filter_vocab_free). */
+struct filter_vocab *cli_vocab(void);
 
 #endif

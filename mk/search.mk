@@ -1,5 +1,10 @@
-# search/: the query front end, results, facets, snippets
+# search/: the query front end, filters, facets, snippets, result formats
 SEARCH_SRCS = \
-	search/query.c
+	search/filter.c \
+	search/query.c \
+	search/result.c \
+	search/saved.c \
+	search/snippet.c
 SEARCH_TESTS = \
-	tests/search/test_query.c
+	tests/search/test_query.c \
+	tests/search/test_search.c
