@@ -10,6 +10,8 @@
 
 #include "cli/cli.h"
 #include "lib/buf.h"
+#include "lib/log.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 
 static const struct {
@@ -92,8 +94,15 @@ void cli_query_release(struct cli_query *q)
 struct filter_vocab *cli_vocab(void)
 {
     struct filter_vocab *v = filter_vocab_new();
+    struct taxonomy *t = NULL;
+    struct cr_err err;
 
     filter_vocab_add_nations(v);
+    if (taxonomy_load_default(&t, &err) == 0)
+        filter_vocab_from_taxonomy(v, t);
+    else
+        log_warn("%s (theme and topic names other than ids are not known)", err.msg);
+    taxonomy_free(t);
     return v;
 }
 

@@ -1,6 +1,7 @@
 # search/: the query front end, filters, facets, snippets, result formats
 SEARCH_SRCS = \
 	search/filter.c \
+	search/filter_tax.c \
 	search/query.c \
 	search/result.c \
 	search/saved.c \
