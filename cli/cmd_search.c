@@ -72,33 +72,39 @@ struct search_args {
 
 /* ---- Text ---- */
 
-static void meta_line(struct buf *out, const json_t *rec, const struct filter_vocab *v)
+/* "partnership · review type · kind · date" (what is known of it). New string. */
+static char *meta_line(const json_t *rec, const struct filter_vocab *v)
 {
     static const enum filter_field order[] = {FILTER_PARTNERSHIP, FILTER_TYPE, FILTER_KIND};
     const char *published = json_string_value(json_object_get(rec, "published"));
-    size_t start = out->len;
+    struct buf b = BUF_INIT;
 
+    buf_addstr(&b, "");
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         const char *id = json_string_value(json_object_get(rec, filter_field(order[i])->json));
         if (!id || !*id)
             continue;
-        buf_addstr(out, out->len > start ? " · " : "   ");
-        buf_addstr(out, filter_vocab_label(v, order[i], id));
+        buf_addstr(&b, b.len ? " · " : "");
+        buf_addstr(&b, filter_vocab_label(v, order[i], id));
     }
     if (published && *published)
-        buf_addf(out, "%s%s", out->len > start ? " · " : "   ", published);
-    if (out->len > start)
-        buf_addch(out, '\n');
+        buf_addf(&b, "%s%s", b.len ? " · " : "", published);
+    return buf_take(&b);
 }
 
-/* Appends s wrapped at width columns (counting characters, not bytes or markers). */
-static void wrap(struct buf *out, const char *s, unsigned width, const char *indent,
-                 unsigned max_lines, int tty)
+/*
+ * Appends s wrapped at width columns (counting characters, not bytes or
+ * markers): first before the first line, indent before the others, at most
+ * max_lines lines.
+ */
+static void wrap(struct buf *out, const char *s, unsigned width, const char *first,
+                 const char *indent, unsigned max_lines, int tty)
 {
-    unsigned col = 0, lines = 1, ind = (unsigned)strlen(indent);
+    unsigned lines = 1, ind = (unsigned)strlen(indent), col = (unsigned)strlen(first);
     const char *p = s;
+    int start = 1;
 
-    buf_addstr(out, indent);
+    buf_addstr(out, first);
     while (*p) {
         const char *w;
         unsigned wl = 0;
@@ -114,15 +120,18 @@ static void wrap(struct buf *out, const char *s, unsigned width, const char *ind
         }
         if (p == w)
             break;
-        if (col && ind + col + 1 + wl > width) {
+        /* the last line keeps room for the " …" that says there is more */
+        if (!start && col + 1 + wl + (lines == max_lines ? 2 : 0) > width) {
             if (++lines > max_lines) {
                 buf_addstr(out, " …");
                 break;
             }
             buf_addch(out, '\n');
             buf_addstr(out, indent);
-            col = 0;
-        } else if (col) {
+            col = ind;
+            start = 1;
+        }
+        if (!start) {
             buf_addch(out, ' ');
             col++;
         }
@@ -132,6 +141,7 @@ static void wrap(struct buf *out, const char *s, unsigned width, const char *ind
         free(r);
         free(word);
         col += wl;
+        start = 0;
     }
     buf_addch(out, '\n');
 }
@@ -140,19 +150,25 @@ static void print_hit(struct buf *out, const struct query_hit *h, size_t number,
                       const struct filter_vocab *v, unsigned width, int tty)
 {
     const char *title = json_string_value(json_object_get(h->record, "title"));
+    char num[32], *meta = meta_line(h->record, v);
 
-    buf_addf(out, "\n%zu. %s%s%s\n", number, tty ? "\033[1m" : "", title ? title : "(untitled)",
-             tty ? "\033[0m" : "");
-    meta_line(out, h->record, v);
+    snprintf(num, sizeof(num), "%zu. ", number);
+    buf_addf(out, "\n%s", tty ? "\033[1m" : "");
+    wrap(out, title && *title ? title : "(untitled)", width, num, "   ", 3, 0);
+    if (tty)
+        buf_addstr(out, "\033[0m");
+    if (*meta)
+        wrap(out, meta, width, "   ", "   ", 3, 0);
+    free(meta);
     buf_addf(out, "   #%lld, page %d of %lld\n",
              (long long)json_integer_value(json_object_get(h->record, "id")), h->best_page,
              (long long)json_integer_value(json_object_get(h->record, "pages")));
     if (h->snippet && *h->snippet && !h->npages)
-        wrap(out, h->snippet, width, "   ", 3, tty);
+        wrap(out, h->snippet, width, "   ", "   ", 3, tty);
     for (size_t i = 0; i < h->npages; i++) {
         char ind[32];
         snprintf(ind, sizeof(ind), "   p.%-4d ", h->pages[i].page);
-        wrap(out, h->pages[i].snippet, width, ind, 1, tty);
+        wrap(out, h->pages[i].snippet, width, ind, "         ", 1, tty);
     }
 }
 
@@ -169,7 +185,7 @@ static void print_facets(struct buf *out, const struct query_results *r,
                      filter_vocab_label(v, f->field, f->values[j].value), f->values[j].count);
         buf_addf(out, "\n%s%s%s:\n", tty ? "\033[1m" : "", filter_field(f->field)->label,
                  tty ? "\033[0m" : "");
-        wrap(out, line.data, width, "   ", 1000, 0);
+        wrap(out, line.data, width, "   ", "   ", 1000, 0);
         buf_release(&line);
     }
 }

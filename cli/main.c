@@ -33,6 +33,11 @@ static const struct command {
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},
     {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG, "check the repository for problems"},
     {"serve", cmd_serve, CLI_HOME, "serve a web page for searching the repository"},
+    {"saved", cmd_saved, CLI_HOME, "list saved searches"},
+    {"news", cmd_news, CLI_HOME, "show what is new for each saved search"},
+    {"stats", cmd_stats, CLI_HOME, "what the repository holds"},
+    {"compare", cmd_compare, CLI_HOME, "count reports by two fields (partnership × theme…)"},
+    {"export", cmd_export, CLI_HOME, "copy reports into a learning pack with a reading list"},
 };
 
 static volatile int stop_flag;

@@ -1,5 +1,7 @@
 # search/: the query front end, filters, facets, snippets, result formats
 SEARCH_SRCS = \
+	search/export.c \
+	search/facet.c \
 	search/filter.c \
 	search/filter_tax.c \
 	search/query.c \

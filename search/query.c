@@ -725,6 +725,36 @@ out:
     return rc;
 }
 
+int query_count(struct xdb *db, const struct query_opts *o, const struct xdb_facet *f, size_t n,
+                int docs, struct xdb_result **out, struct cr_err *err)
+{
+    struct plan p;
+    struct xdb_query q;
+    int rc;
+
+    *out = NULL;
+    memset(&p, 0, sizeof(p));
+    rc = query_rewrite(o->text, o->vocab, db, &p.text, err);
+    if (rc == 0)
+        rc = plan_filters(&p, db, o, err);
+    if (rc == 0)
+        rc = plan_bounds(&p, o, err);
+    if (rc == 0) {
+        plan_query(&p, o, &q);
+        q.limit = 0;
+        q.offset = 0;
+        q.sort_slot = -1;
+        q.exact = 1;
+        q.facets = f;
+        q.nfacets = n;
+        q.facet_docs = docs;
+        q.snippet_chars = 0;
+        rc = xdb_search(db, &q, out, err);
+    }
+    plan_release(&p);
+    return rc;
+}
+
 void query_results_release(struct query_results *r)
 {
     for (size_t i = 0; i < r->n; i++) {

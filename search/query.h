@@ -145,6 +145,15 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
               struct cr_err *err) CR_MUST_CHECK;
 void query_results_release(struct query_results *r);
 
+/*
+ * Runs o for counting only: every matching report (or review, with
+ * by_review) counted once into the facets f (lib/xdb.h; paired facets
+ * cross-tabulate), pages too with docs. No hits. *out is new
+ * (xdb_result_free); (*out)->groups is the number of matching reports.
+ */
+int query_count(struct xdb *db, const struct query_opts *o, const struct xdb_facet *f, size_t n,
+                int docs, struct xdb_result **out, struct cr_err *err) CR_MUST_CHECK;
+
 /* The facet's field (QUERY_FACET_THEME → FILTER_THEME). */
 enum filter_field query_facet_field(enum query_facet f);
 
