@@ -13,6 +13,7 @@
  * the catalogue exactly what each commit made durable.
  */
 
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -575,6 +576,24 @@ int xdb_reopen(struct xdb *db, struct cr_err *err)
         db->rdb->reopen();
         return 0;
     });
+}
+
+uint64_t xdb_stamp(const char *path)
+{
+    /* glass rewrites its version file by rename at every commit and overwrite */
+    std::string version = std::string(path) + "/iamglass";
+    struct stat st;
+
+    if (stat(version.c_str(), &st) != 0)
+        return 0;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over the file's identity */
+    const uint64_t parts[] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                              (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec};
+    for (uint64_t v : parts) {
+        h ^= v;
+        h *= 1099511628211ull;
+    }
+    return h ? h : 1;
 }
 
 int xdb_doc_count(struct xdb *db, uint32_t *n, struct cr_err *err)

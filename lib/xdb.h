@@ -48,6 +48,14 @@ void xdb_close(struct xdb *db);
 int xdb_commit(struct xdb *db, struct cr_err *err) CR_MUST_CHECK;
 /* Reopens a read-only handle at the latest committed revision. */
 int xdb_reopen(struct xdb *db, struct cr_err *err) CR_MUST_CHECK;
+/*
+ * A fingerprint of what is committed at path, for a long-lived reader: it
+ * changes with every commit, and when the database is overwritten or
+ * swapped for another, which xdb_reopen() can miss (an overwritten database
+ * may reach the revision number the handle already has). Costs one stat().
+ * 0 when there is no database at path.
+ */
+uint64_t xdb_stamp(const char *path);
 
 /* Number of documents. */
 int xdb_doc_count(struct xdb *db, uint32_t *n, struct cr_err *err) CR_MUST_CHECK;
