@@ -11,10 +11,13 @@ WEB_TESTS = \
 	tests/web/test_web_html.c \
 	tests/web/test_web_http.c
 
-# The stylesheet is kept as CSS and compiled in as bytes, so the server
+# The stylesheet and the icon are kept as files and compiled in as bytes, so the server
 # needs no file beside the binary and serves nothing from outside it.
 $(BUILD)/gen/web/style_css.inc: web/style.css mk/embed.sh
 	@mkdir -p $(dir $@)
 	$(Q)sh mk/embed.sh web/style.css > $@
-$(BUILD)/obj/web/web_assets.o: $(BUILD)/gen/web/style_css.inc
+$(BUILD)/gen/web/icon_svg.inc: web/icon.svg mk/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh mk/embed.sh web/icon.svg > $@
+$(BUILD)/obj/web/web_assets.o: $(BUILD)/gen/web/style_css.inc $(BUILD)/gen/web/icon_svg.inc
 $(BUILD)/obj/web/web_assets.o: EXTRA_CFLAGS = -I$(BUILD)/gen

@@ -179,6 +179,7 @@ void web_page_start(struct buf *b, const char *title, enum web_nav nav)
     web_esc(b, title);
     buf_addstr(b, " – casereview</title>\n"
                   "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+                  "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
                   "</head>\n<body>\n"
                   "<a class=\"skip\" href=\"#main\">Skip to the content</a>\n"
                   "<header class=\"site\">\n"

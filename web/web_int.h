@@ -43,8 +43,8 @@ struct web {
 struct web_thread {
     struct xdb *db;           /* owned; NULL while there is no index */
     struct catalog *cat;      /* owned; NULL while there is no catalogue */
-    dev_t index_dev;          /* the index directory db was opened from */
-    ino_t index_ino;
+    char cat_error[CR_ERR_MSG_MAX]; /* why the catalogue could not be opened */
+    uint64_t index_stamp;     /* xdb_stamp() of the index when db was opened */
 };
 
 #define WEB_MAX_VALUES 16     /* values of one filter field in one request */
@@ -191,6 +191,7 @@ void web_page_search(struct web_req *r);
 void web_page_report(struct web_req *r, const char *rest);
 void web_page_file(struct web_req *r, const char *rest);
 void web_page_style(struct web_req *r);
+void web_page_icon(struct web_req *r);
 
 /* ---- web_assets.c ---- */
 

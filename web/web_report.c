@@ -389,7 +389,7 @@ void web_page_report(struct web_req *r, const char *rest)
     }
     t = web_thread_get(r);
     if (!t->cat) {
-        web_error_page(r, 503, "No repository", "The catalogue cannot be opened.");
+        web_error_page(r, 503, "Cannot read the catalogue", t->cat_error);
         return;
     }
     cr_err_clear(&err);

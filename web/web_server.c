@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -65,46 +64,33 @@ static void thread_free(void *p)
     free(t);
 }
 
-/* The identity of the index directory: a compaction swaps in another one. */
-static void index_identity(const char *path, dev_t *dev, ino_t *ino)
-{
-    struct stat st;
-
-    *dev = 0;
-    *ino = 0;
-    if (stat(path, &st) == 0) {
-        *dev = st.st_dev;
-        *ino = st.st_ino;
-    }
-}
-
-/* Opens what is missing and moves the index to its latest commit. */
+/*
+ * Opens what is missing and moves the index to its latest commit. The stamp
+ * tells whether anything committed since this thread last looked: when not,
+ * nothing is touched; when so, the handle is opened afresh, which also
+ * covers `index --rebuild` overwriting the database and a compaction
+ * swapping in another directory.
+ */
 static void thread_refresh(struct web *w, struct web_thread *t)
 {
     const char *path = w->o.home->index;
+    uint64_t stamp = xdb_stamp(path);
     struct cr_err err;
-    dev_t dev;
-    ino_t ino;
 
     cr_err_clear(&err);
-    index_identity(path, &dev, &ino);
-    if (t->db && (dev != t->index_dev || ino != t->index_ino)) {
-        /* `index` compacted and swapped the directory (RENAME_EXCHANGE) */
+    if (t->db && stamp != t->index_stamp) {
         xdb_close(t->db);
         t->db = NULL;
     }
-    if (t->db && xdb_reopen(t->db, &err) < 0) {
-        /* e.g. `index --rebuild` overwrote the database: start afresh */
-        log_debug("serve: %s; opening the index again", err.msg);
-        xdb_close(t->db);
-        t->db = NULL;
+    if (!t->db && stamp && xdb_open(&t->db, path, 0, &err) < 0) {
+        log_debug("serve: %s", err.msg);
+        t->db = NULL; /* no index yet, or caught mid-rebuild: pages say so */
     }
-    if (!t->db && xdb_open(&t->db, path, 0, &err) < 0)
-        t->db = NULL; /* no index yet: pages say so */
-    t->index_dev = dev;
-    t->index_ino = ino;
-    if (!t->cat && catalog_open(&t->cat, w->o.home->catalog, CATALOG_READONLY, &err) < 0)
+    t->index_stamp = t->db ? stamp : 0;
+    if (!t->cat && catalog_open(&t->cat, w->o.home->catalog, CATALOG_READONLY, &err) < 0) {
         t->cat = NULL;
+        snprintf(t->cat_error, sizeof(t->cat_error), "%s", err.msg);
+    }
 }
 
 struct web_thread *web_thread_get(struct web_req *r)
@@ -293,6 +279,8 @@ static void route(struct web_req *r)
         web_page_file(r, p + 6);
     else if (!strcmp(p, "/static/style.css"))
         web_page_style(r);
+    else if (!strcmp(p, "/static/icon.svg") || !strcmp(p, "/favicon.ico"))
+        web_page_icon(r);
     else
         web_error_page(r, 404, "Page not found",
                        "There is no page at this address. Try the search page.");
@@ -445,6 +433,7 @@ int web_start(struct web **out, const struct web_opts *o, struct cr_err *err)
         flags |= MHD_USE_ERROR_LOG;
     w->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, w,
+        MHD_OPTION_EXTERNAL_LOGGER, on_log, w,
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : WEB_DEFAULT_THREADS),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ? o->timeout_s : WEB_TIMEOUT_S),
@@ -453,7 +442,6 @@ int web_start(struct web **out, const struct web_opts *o, struct cr_err *err)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MAX_HEADERS,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, w,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
-        MHD_OPTION_EXTERNAL_LOGGER, on_log, w,
         MHD_OPTION_END);
     if (!w->d) {
         close(fd);

@@ -245,8 +245,14 @@ static void expect_page(const char *path, long status, ...)
 
     expect_status(&r, path, status);
     va_start(ap, status);
-    while ((needle = va_arg(ap, const char *)))
-        th_assert_contains(r.body.data, needle);
+    while ((needle = va_arg(ap, const char *))) {
+        if (!strstr(r.body.data, needle)) {
+            const char *main_at = strstr(r.body.data, "<main");
+            print_error("GET %s: no '%s' in\n%.1500s\n", path, needle,
+                        main_at ? main_at : r.body.data);
+            fail();
+        }
+    }
     va_end(ap);
     resp_release(&r);
 }
