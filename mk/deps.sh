@@ -26,7 +26,21 @@ if ! command -v npm >/dev/null 2>&1; then
     missing="$missing npm"
 fi
 
+# The browser test's npm packages (playwright-core, pinned by
+# tests/web/package-lock.json). No browser is downloaded: the test drives
+# Debian's /usr/bin/chromium.
+npm_deps() {
+    [ -d tests/web/node_modules ] && return 0
+    echo "make deps: installing the browser test's npm packages in tests/web (npm ci)"
+    if ! (cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+          npm ci --no-audit --no-fund --loglevel=error); then
+        echo "make deps: 'npm ci' failed in tests/web; check the network or the npm registry" >&2
+        exit 1
+    fi
+}
+
 if [ -z "$missing" ]; then
+    npm_deps
     exit 0
 fi
 
@@ -51,3 +65,4 @@ if ! $SUDO apt-get install -y -qq --no-install-recommends $missing; then
     echo "make deps: 'apt-get install' failed for:$missing" >&2
     exit 1
 fi
+npm_deps

@@ -8,6 +8,7 @@ WEB_SRCS = \
 	web/web_search.c \
 	web/web_server.c
 WEB_TESTS = \
+	tests/web/test_browser.c \
 	tests/web/test_web_html.c \
 	tests/web/test_web_http.c
 
