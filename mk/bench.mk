@@ -1,8 +1,23 @@
+# make bench: every benchmark, each printing its figures. They measure speed,
+# so run them on a quiet machine. BENCH_CORPUS is the real-PDF corpus built
+# by ../shared/bench/make-corpus.sh; BENCH_FILES how many of its files the
+# indexing benchmark takes (0 = all). Each module adds its target to
+# BENCH_TARGETS.
+BENCH_CORPUS ?= ../corpus
+BENCH_FILES ?= 150
+BENCH_TARGETS = bench-index bench-meta
+
+.PHONY: bench $(BENCH_TARGETS)
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory programs
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+bench-index:
+	@sh bench/bench_index.sh $(BUILD) $(BENCH_CORPUS) $(BENCH_FILES)
 
 # bench-meta: precision and recall of metadata and tags over the labelled
 # fictional reports (tests/fixtures/labelled), through the real pipeline.
-.PHONY: bench-meta
-bench: bench-meta
 bench-meta: programs fixtures $(BUILD)/tests/indexer/test_labelled
 	@CASEREVIEW_LABELLED_REPORT=$(abspath $(BUILD))/labelled-report.txt BUILD=$(BUILD) \
 		sh tests/run.sh indexer/test_labelled >/dev/null || true
