@@ -66,11 +66,7 @@ unsigned cli_term_width(void);
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_uint(const char *s);
 
-/*
- * Path of a shipped data file ("sources.tsv"): in $CASEREVIEW_DATA if set,
- * else share/casereview/ beside an installed program, else data/ in the
- * source tree the program was built in. New string.
- */
+/* Path of a shipped data file ("sources.tsv"), as taxonomy_data_path() finds it. New string. */
 char *cli_data_path(const char *name);
 
 /* ---- Search options shared by search, export, compare, news (cli/cli_query.c) ---- */

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "lib/log.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 
 int cli_fail(const struct cr_err *err)
@@ -67,23 +68,5 @@ long cli_uint(const char *s)
 
 char *cli_data_path(const char *name)
 {
-    const char *env = getenv("CASEREVIEW_DATA");
-    char self[4096], *slash, *path;
-    ssize_t n;
-
-    if (env && *env)
-        return xasprintf("%s/%s", env, name);
-    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n <= 0)
-        return xasprintf("data/%s", name);
-    self[n] = '\0';
-    slash = strrchr(self, '/');
-    if (slash)
-        *slash = '\0';
-    /* an installed tree: bin/../share/casereview; the build tree: build/../data */
-    path = xasprintf("%s/../share/casereview/%s", self, name);
-    if (access(path, R_OK) == 0)
-        return path;
-    free(path);
-    return xasprintf("%s/../data/%s", self, name);
+    return taxonomy_data_path(name);
 }

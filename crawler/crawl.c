@@ -22,9 +22,12 @@
 #include "crawler/polite.h"
 #include "crawler/robots.h"
 #include "lib/caps.h"
+#include "lib/hints.h"
+#include "lib/log.h"
 #include "lib/progress.h"
 #include "lib/sniff.h"
 #include "lib/store.h"
+#include "lib/taxonomy.h"
 #include "lib/version.h"
 #include "lib/xalloc.h"
 
@@ -83,6 +86,7 @@ struct run {
     struct progress *bar;       /* owned, NULL when not on a terminal */
     uint64_t final_items;       /* items that reached a final state in this process */
     char *agent;                /* owned: the User-Agent, when built here */
+    struct taxonomy *tax;       /* owned: for link hints; NULL when it cannot be loaded */
 };
 
 void crawl_opts_init(struct crawl_opts *o)
@@ -229,6 +233,23 @@ static int same_site(const struct src *s, const char *url)
 
 /* ---- pages ---------------------------------------------------------------- */
 
+/* Records a document link's context with the hints read from it. */
+static int put_link(struct run *r, int64_t source_id, const char *page_url, const char *url,
+                    const char *anchor, const char *context, const char *heading,
+                    struct cr_err *err)
+{
+    struct hints h;
+    int rc;
+
+    memset(&h, 0, sizeof(h));
+    if (r->tax)
+        (void)hints_parse(r->tax, anchor, context, heading, &h); /* a count; 0 is an answer */
+    rc = crawl_db_link_put(r->c, source_id, page_url, url, anchor, context, heading,
+                           r->tax ? &h : NULL, err);
+    hints_release(&h);
+    return rc;
+}
+
 /* Reads a stored page back (at most CR_MAX_HTML bytes). New string or NULL. */
 static char *read_blob(struct run *r, const char *sha, size_t *len, struct cr_err *err)
 {
@@ -265,8 +286,7 @@ static int queue_link(struct run *r, const struct item *it, const struct links_l
     p.heading = l->heading;
     if (l->doc_ext) {
         /* documents are followed wherever they are, whatever the depth */
-        rc = crawl_db_link_put(r->c, s->id, it->url, l->url, l->anchor, l->context, l->heading,
-                               err);
+        rc = put_link(r, s->id, it->url, l->url, l->anchor, l->context, l->heading, err);
         p.kind = FRONTIER_DOCUMENT;
     } else {
         if (it->depth + 1 > r->o->depth || crawl_url_not_page(l->url) || !same_site(s, l->url))
@@ -370,8 +390,8 @@ static int take_document(struct run *r, const struct item *it, struct fetch_resu
         /* a page link that answered with a document: keep the context it was found with */
         rc = frontier_context(r->fr, it->url, &fc, err);
         if (rc == 0 && fc.referrer)
-            rc = crawl_db_link_put(r->c, r->srcs[it->src].id, fc.referrer, it->url, fc.anchor,
-                                   fc.context, fc.heading, err);
+            rc = put_link(r, r->srcs[it->src].id, fc.referrer, it->url, fc.anchor, fc.context,
+                          fc.heading, err);
         frontier_context_release(&fc);
     }
     v->outcome = was_new ? "new" : changed ? "changed" : "same";
@@ -931,6 +951,12 @@ static int prepare(struct run *r, const struct crawl_source_list *list, struct c
     rc = put_sources(r, list, err);
     if (rc < 0)
         return rc;
+    if (taxonomy_load_default(&r->tax, err) < 0) {
+        /* the crawl is still worth doing: links are kept, hints derived later */
+        log_warn("no link hints this time: %s", err->msg);
+        cr_err_clear(err);
+        r->tax = NULL;
+    }
     key = seeds_key(list);
     opts = options_text(r->o);
     rc = frontier_open(&r->fr, r->c, key, opts, &resumed, err);
@@ -999,6 +1025,7 @@ static void release(struct run *r)
     free(r->fresh);
     progress_free(r->bar);
     free(r->agent);
+    taxonomy_free(r->tax);
 }
 
 int crawl_run(struct catalog *c, struct store *s, const struct crawl_source_list *list,

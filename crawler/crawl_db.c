@@ -400,18 +400,20 @@ int crawl_db_url_gone(struct catalog *c, const char *url, int64_t *n, struct cr_
 
 int crawl_db_link_put(struct catalog *c, int64_t source_id, const char *page_url, const char *url,
                       const char *anchor, const char *context, const char *heading,
-                      struct cr_err *err)
+                      const struct hints *h, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
     int rc = catalog_prepare(
         c,
         "INSERT INTO crawl_links(source_id, page_url, url, anchor, context, heading, first_seen, "
-        "last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+        "last_seen, hint_child, hint_review_type, hint_document_kind, hint_published, "
+        "hints_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12) "
         "ON CONFLICT(source_id, page_url, url) DO UPDATE SET last_seen = ?7, "
-        "hints_version = CASE WHEN anchor IS excluded.anchor AND context IS excluded.context "
-        "AND heading IS excluded.heading THEN hints_version ELSE 0 END, "
-        "anchor = excluded.anchor, context = excluded.context, heading = excluded.heading",
+        "anchor = excluded.anchor, context = excluded.context, heading = excluded.heading, "
+        "hint_child = excluded.hint_child, hint_review_type = excluded.hint_review_type, "
+        "hint_document_kind = excluded.hint_document_kind, "
+        "hint_published = excluded.hint_published, hints_version = excluded.hints_version",
         &st, err);
 
     if (rc < 0)
@@ -424,6 +426,11 @@ int crawl_db_link_put(struct catalog *c, int64_t source_id, const char *page_url
     sqlite3_bind_text(st, 5, context ? context : "", -1, SQLITE_STATIC);
     bind_opt(st, 6, heading);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    bind_opt(st, 8, h ? h->child : NULL);
+    bind_opt(st, 9, h ? h->review_type : NULL);
+    bind_opt(st, 10, h ? h->document_kind : NULL);
+    bind_opt(st, 11, h ? h->published : NULL);
+    sqlite3_bind_int(st, 12, h ? 1 : 0);
     return step_done(c, st, "record link", err);
 }
 

@@ -14,6 +14,7 @@
 
 #include "crawler/links.h"
 #include "lib/catalog.h"
+#include "lib/hints.h"
 #include "lib/cr_err.h"
 
 /* One fetch, as recorded in crawl_fetches. */
@@ -98,11 +99,13 @@ int crawl_db_url_gone(struct catalog *c, const char *url, int64_t *n,
 
 /*
  * Records the context of a document link seen on page_url for source_id
- * (first seen once, last seen now, texts replaced by the latest).
+ * (first seen once, last seen now, texts replaced by the latest) and the
+ * hints derived from it (h may be NULL: none derived, hints_version 0).
  */
 int crawl_db_link_put(struct catalog *c, int64_t source_id, const char *page_url,
                       const char *url, const char *anchor, const char *context,
-                      const char *heading, struct cr_err *err) CR_MUST_CHECK;
+                      const char *heading, const struct hints *h,
+                      struct cr_err *err) CR_MUST_CHECK;
 
 /* A cached robots.txt younger than max_age_s: *found, *status, *body (new). */
 int crawl_db_robots_get(struct catalog *c, const char *origin, long max_age_s, int *found,
