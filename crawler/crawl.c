@@ -667,6 +667,14 @@ static int handle_robots(struct run *r, struct polite_host *h, struct fetch_resu
     polite_set_robots(r->pol, h,
                       robots_for(res->fail == FETCH_OK ? res->status : 0, buf_str(&res->memory),
                                  res->memory.len));
+    free(h->robots_error);
+    h->robots_error = NULL;
+    if (res->fail != FETCH_OK)
+        h->robots_error = xasprintf("robots.txt could not be fetched (%s), so the site is left "
+                                    "alone (RFC 9309)", res->error);
+    else if (res->status >= 500 || res->status == 429)
+        h->robots_error = xasprintf("robots.txt answered HTTP %ld, so the site is left alone "
+                                    "(RFC 9309)", res->status);
     rc = begin(r, err);
     if (rc == 0)
         rc = record_fetch(r, NULL, res, &v, &id, err);
@@ -803,7 +811,7 @@ static int schedule_host(struct run *r, struct polite_host *h, double now, struc
             return start_item(r, it, err);
         }
         free(path);
-        rc = skip_item(r, it, "disallowed by robots.txt", err);
+        rc = skip_item(r, it, h->robots_error ? h->robots_error : "disallowed by robots.txt", err);
     }
     return rc;
 }
@@ -845,12 +853,13 @@ static int drain(struct run *r, struct cr_err *err)
 
     while (rc == 0 && fetch_next(r->fetch, &res)) {
         struct job *j = res.user;
-        polite_end(j->host, progress_now());
         r->sum->body_bytes += res.body_bytes;
         if (j->item)
             rc = handle_item(r, j->item, &res, err);
         else
             rc = handle_robots(r, j->host, &res, err);
+        /* after handling: robots.txt may just have set the delay that applies */
+        polite_end(j->host, progress_now());
         if (rc < 0)
             cr_err_prefix(err, "'%s'", res.url);
         fetch_result_release(&res);

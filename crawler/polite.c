@@ -33,6 +33,7 @@ void polite_free(struct polite *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->hosts[i]->origin);
         robots_free(p->hosts[i]->robots);
+        free(p->hosts[i]->robots_error);
         free(p->hosts[i]->queue);
         free(p->hosts[i]);
     }

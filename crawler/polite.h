@@ -27,6 +27,7 @@ struct polite_host {
     int busy;                   /* a request is in flight */
     enum polite_robots robots_state;
     struct robots *robots;      /* owned; NULL until READY */
+    char *robots_error;         /* owned: why robots.txt could not be read, or NULL */
     double delay;               /* seconds between two requests */
     size_t *queue;              /* owned: waiting work (the caller's indices), FIFO */
     size_t qhead, qlen, qalloc; /* queue[qhead .. qlen) are waiting */

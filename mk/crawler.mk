@@ -10,6 +10,7 @@ CRAWLER_SRCS = \
 	crawler/polite.c \
 	crawler/robots.c
 CRAWLER_TESTS = \
+	tests/crawler/test_crawl.c \
 	tests/crawler/test_crawl_url.c \
 	tests/crawler/test_links.c \
 	tests/crawler/test_robots.c
