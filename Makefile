@@ -117,9 +117,12 @@ test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory check
 
+# new_delete_type_mismatch=0: Xapian 1.4.22's Database::check() frees one of
+# its own objects with the wrong size (inside libxapian, which we cannot fix).
+ASAN_OPTIONS_SUITE = new_delete_type_mismatch=0
 asan:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
+	@ASAN_OPTIONS=$(ASAN_OPTIONS_SUITE) $(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
 
 clean:
 	rm -rf build

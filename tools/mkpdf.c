@@ -92,9 +92,10 @@ static void flush_para(struct doc *d)
     for (word = strtok_r(d->para, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
         char trial[4096];
         cairo_text_extents_t ext;
-        snprintf(trial, sizeof(trial), "%s%s%s", line, ll ? " " : "", word);
+        int tl = snprintf(trial, sizeof(trial), "%s%s%s", line, ll ? " " : "", word);
         cairo_text_extents(d->cr, trial, &ext);
-        if (ll && ext.x_advance > PAGE_W - 2 * MARGIN) {
+        /* a line past the buffer is far past the page width too: break it there */
+        if (ll && (ext.x_advance > PAGE_W - 2 * MARGIN || tl >= (int)sizeof(trial))) {
             draw(d, line, BODY, 0);
             snprintf(line, sizeof(line), "%s", word);
         } else {
