@@ -13,6 +13,7 @@
 
 static const char usage[] =
     "usage: casereview index [-j N] [--rebuild] [--retry-failed] [--retag] [--timeout SECONDS]\n"
+    "                        [--memory MB]\n"
     "\n"
     "Extracts the text of each new or changed report, page by page, and writes\n"
     "the search index. Reports that cannot be read are marked failed with the\n"
@@ -26,6 +27,7 @@ static const char usage[] =
     "                     in the index (after a change to data/taxonomy), without\n"
     "                     reading the PDFs again\n"
     "      --timeout S    give up on a file after S seconds (default 180)\n"
+    "      --memory MB    memory each extraction worker may use (default 1024)\n"
     "\n"
     "example: casereview index -j 2\n";
 
@@ -64,6 +66,7 @@ int cmd_index(int argc, char **argv, struct cli_ctx *ctx)
                                          {"retry-failed", no_argument, NULL, 'f'},
                                          {"retag", no_argument, NULL, 'g'},
                                          {"timeout", required_argument, NULL, 't'},
+                                         {"memory", required_argument, NULL, 'm'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     struct idx_opts o;
@@ -97,6 +100,12 @@ int cmd_index(int argc, char **argv, struct cli_ctx *ctx)
             if (v < 1)
                 return cli_usage(usage, "--timeout needs a number of seconds");
             o.wall_s = (unsigned)v;
+            break;
+        case 'm':
+            v = cli_uint(optarg);
+            if (v < 64 || v > 1 << 20)
+                return cli_usage(usage, "--memory needs a number of megabytes, at least 64");
+            o.mem_mb = (unsigned)v;
             break;
         case 'h':
             return cli_help(usage);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "lib/caps.h"
 #include "lib/log.h"
 #include "lib/progress.h"
+#include "lib/sandbox.h"
 #include "lib/xalloc.h"
 
 #define ERR_TAIL 512
@@ -39,6 +41,7 @@ struct worker {
     double deadline;     /* progress_now() after which the job is killed */
     unsigned served;     /* jobs given to this process */
     int killed;          /* we sent SIGKILL (deadline) */
+    int oom;             /* its stderr said an allocation failed, during this job */
     struct buf rx;       /* frame bytes not yet parsed (capped) */
     char tail[ERR_TAIL]; /* last stderr bytes, NUL-terminated */
 };
@@ -177,7 +180,7 @@ static int spawn(struct extract_pool *p, struct worker *w, struct cr_err *err)
 {
     int in[2], out[2], er[2];
     char mem[32], cpu[32];
-    pid_t pid;
+    pid_t pid, parent = getpid();
 
     if (pipe2(in, O_CLOEXEC) < 0)
         return cr_error(err, CR_EIO, "cannot create a pipe: %s", strerror(errno));
@@ -189,6 +192,11 @@ static int spawn(struct extract_pool *p, struct worker *w, struct cr_err *err)
     if (pid < 0)
         return cr_error(err, CR_EIO, "cannot start a worker: %s", strerror(errno));
     if (pid == 0) {
+        /* a killed indexer must not leave workers burning CPU on a hostile file */
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127); /* the parent died before the line above */
+        sandbox_asan_options(p->o.mem_mb);
         dup2(in[0], STDIN_FILENO);
         dup2(out[1], STDOUT_FILENO);
         dup2(er[1], STDERR_FILENO);
@@ -312,6 +320,12 @@ static int parse_frames(struct worker *w, const struct extract_job *jobs,
     return rc;
 }
 
+static int out_of_memory(const char *text, size_t len);
+
+/*
+ * Keeps the last ERR_TAIL bytes of the worker's stderr, and notes a failed
+ * allocation as it passes (ASan follows its report with a long memory map).
+ */
 static void read_stderr(struct worker *w)
 {
     char chunk[1024];
@@ -319,6 +333,8 @@ static void read_stderr(struct worker *w)
 
     while ((n = read(w->err_fd, chunk, sizeof(chunk))) > 0) {
         size_t have = strlen(w->tail), add = (size_t)n;
+        if (out_of_memory(chunk, add))
+            w->oom = 1;
         if (add >= ERR_TAIL - 1) {
             memcpy(w->tail, chunk + add - (ERR_TAIL - 1), ERR_TAIL - 1);
             w->tail[ERR_TAIL - 1] = '\0';
@@ -331,7 +347,27 @@ static void read_stderr(struct worker *w)
         }
         memcpy(w->tail + have, chunk, add);
         w->tail[have + add] = '\0';
+        if (out_of_memory(w->tail, strlen(w->tail)))
+            w->oom = 1; /* a sign split between two reads */
     }
+}
+
+/*
+ * 1 when what the worker last wrote says an allocation failed: under its
+ * address-space limit that is how an over-large PDF ends (C++'s bad_alloc,
+ * GLib's "failed to allocate", Poppler's "Out of memory"; ASan's "hard rss
+ * limit exhausted" in make asan).
+ */
+static int out_of_memory(const char *text, size_t len)
+{
+    static const char *const signs[] = {"bad_alloc", "failed to allocate", "Out of memory",
+                                        "out of memory", "Cannot allocate memory",
+                                        "rss limit exhausted", NULL};
+
+    for (int i = 0; signs[i]; i++)
+        if (memmem(text, len, signs[i], strlen(signs[i])))
+            return 1;
+    return 0;
 }
 
 /* Why a worker died mid-job, in words. */
@@ -342,7 +378,12 @@ static void death(struct extract_pool *p, struct worker *w, int status, int kill
 
     last_line(w, last, sizeof(last));
     *reason = EXTRACT_R_CRASHED;
-    if (killed) {
+    if (!killed && w->oom) {
+        *reason = EXTRACT_R_TOOBIG;
+        snprintf(detail, n,
+                 "reading this PDF needed more than the memory limit of %u MB and was stopped",
+                 p->o.mem_mb);
+    } else if (killed) {
         *reason = EXTRACT_R_TIMEOUT;
         snprintf(detail, n, "extraction took longer than %u seconds and was stopped",
                  p->o.wall_s);
@@ -351,11 +392,8 @@ static void death(struct extract_pool *p, struct worker *w, int status, int kill
         snprintf(detail, n, "extraction used more than %u seconds of CPU and was stopped",
                  p->o.cpu_s);
     } else if (WIFSIGNALED(status)) {
-        snprintf(detail, n,
-                 "the extraction worker crashed (signal %d, %s) reading this PDF%s%s%s",
-                 WTERMSIG(status), strsignal(WTERMSIG(status)),
-                 strstr(last, "memory") ? "; it may need more than the memory limit" : "",
-                 *last ? ": " : "", last);
+        snprintf(detail, n, "the extraction worker crashed (signal %d, %s) reading this PDF%s%s",
+                 WTERMSIG(status), strsignal(WTERMSIG(status)), *last ? ": " : "", last);
     } else {
         snprintf(detail, n, "the extraction worker stopped with status %d%s%s",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, *last ? ": " : "", last);
@@ -416,6 +454,7 @@ static int assign(struct extract_pool *p, struct worker *w, const struct extract
     } while (n < 0 && errno == EINTR);
     free(line);
     w->job = j;
+    w->oom = 0;
     w->served++;
     w->deadline = progress_now() + p->o.wall_s;
     if (n != (ssize_t)(len + 1))

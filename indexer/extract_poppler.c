@@ -10,7 +10,10 @@
  *
  * What it deliberately does not do: run a PDF's JavaScript, fill forms or
  * extract attachments (the glib API does none of these unless asked), or
- * write anything to disk.
+ * write anything to disk. Before it reads a path it confines itself
+ * (lib/sandbox.h): no file may grow, and where the kernel has Landlock none
+ * may be created or changed, no program run and no TCP connection made, so
+ * that even a PDF that subverts Poppler cannot change the machine.
  */
 
 #include <errno.h>
@@ -22,12 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "indexer/extract.h"
 #include "lib/caps.h"
 #include "lib/isotime.h"
+#include "lib/sandbox.h"
 #include "lib/xalloc.h"
 
 #define MAX_LAYOUT_LINES 300
@@ -260,13 +265,51 @@ static void arm_cpu(unsigned cpu_s)
     (void)setrlimit(RLIMIT_CPU, &rl); /* a worker without a CPU cap still has the wall clock */
 }
 
-/* Test hook (CASEREVIEW_WORKER_FAULT="crash:NAME" or "hang:NAME"): misbehave on files named so. */
+/*
+ * What a subverted parser would try: create a file in $TMPDIR, and run a
+ * program that creates another. Each attempt's outcome goes to stderr.
+ */
+static void try_escape(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    int status = 0;
+    pid_t pid;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/casereview-worker-wrote", tmp && *tmp ? tmp : "/tmp");
+    f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "escape: create denied: %s\n", strerror(errno));
+    else if (fputs("escaped", f) < 0 || fclose(f) != 0)
+        fprintf(stderr, "escape: write denied: %s\n", strerror(errno));
+    else
+        fprintf(stderr, "escape: wrote '%s'\n", path);
+    pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", "touch \"${TMPDIR:-/tmp}/casereview-worker-ran\"",
+              (char *)NULL);
+        _exit(126);
+    }
+    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) != 126)
+        fprintf(stderr, "escape: ran /bin/sh\n");
+    else
+        fprintf(stderr, "escape: exec denied\n");
+}
+
+/*
+ * Test hook (CASEREVIEW_WORKER_FAULT="crash:NAME", "hang:NAME" or
+ * "escape:NAME"): misbehave on files named so.
+ */
 static void test_fault(const char *path)
 {
     const char *f = getenv("CASEREVIEW_WORKER_FAULT");
 
     if (!f || !*f)
         return;
+    if (!strncmp(f, "escape:", 7) && strstr(path, f + 7))
+        try_escape();
     if (!strncmp(f, "crash:", 6) && strstr(path, f + 6))
         raise(SIGSEGV);
     if (!strncmp(f, "hang:", 5) && strstr(path, f + 5))
@@ -278,7 +321,7 @@ int main(int argc, char **argv)
 {
     unsigned mem_mb = CR_WORKER_MEM_MB, cpu_s = CR_WORKER_CPU_S;
     char line[4096];
-    struct rlimit rl;
+    struct cr_err err;
 
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--mem"))
@@ -287,11 +330,11 @@ int main(int argc, char **argv)
             cpu_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
     }
     signal(SIGPIPE, SIG_IGN);
-    if (mem_mb) {
-        rl.rlim_cur = rl.rlim_max = (rlim_t)mem_mb << 20;
-        if (setrlimit(RLIMIT_AS, &rl) < 0)
-            fprintf(stderr, "casereview-extract: cannot limit memory: %s\n", strerror(errno));
-    }
+    if (sandbox_limit_memory(mem_mb, &err) < 0)
+        fprintf(stderr, "casereview-extract: %s\n", err.msg);
+    /* defence in depth: on failure the worker still runs, under its other limits */
+    if (sandbox_no_writes(NULL, &err) < 0)
+        fprintf(stderr, "casereview-extract: %s\n", err.msg);
     while (fgets(line, sizeof(line), stdin)) {
         size_t len = strlen(line);
         if (len && line[len - 1] == '\n')

@@ -10,6 +10,7 @@ LIB_SRCS = \
 	lib/isotime.c \
 	lib/log.c \
 	lib/progress.c \
+	lib/sandbox.c \
 	lib/schema_core.c \
 	lib/schema_crawl.c \
 	lib/schema_meta.c \
