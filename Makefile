@@ -18,6 +18,7 @@ SAN ?= 0
 PKGS_MAIN = xapian-core libcurl sqlite3 libmicrohttpd jansson nettle libxml-2.0 libzip
 PKGS_EXTRACT = poppler-glib
 PKGS_FIXTURE = cairo
+PKGS_HOSTILE = zlib
 PKGS_TEST = cmocka
 
 pkg_cflags = $(shell pkg-config --cflags $(1) | sed 's/-I/-isystem /g')
@@ -47,6 +48,7 @@ include mk/search.mk
 include mk/web.mk
 include mk/cli.mk
 include mk/tools.mk
+include mk/reliability.mk
 include mk/tests.mk
 include mk/bench.mk
 
@@ -63,7 +65,8 @@ LIBCORE = $(BUILD)/libcasereview.a
 PROGRAM = $(BUILD)/casereview
 WORKER = $(BUILD)/casereview-extract
 
-.PHONY: all deps run test check asan valgrind fuzz bench clean programs sample fixtures stress
+.PHONY: all deps run test check asan valgrind fuzz bench clean programs sample fixtures stress \
+	hostile
 .DEFAULT_GOAL := all
 .SECONDARY:
 

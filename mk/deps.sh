@@ -9,7 +9,7 @@ libxapian-dev xapian-tools
 libpoppler-glib-dev poppler-utils
 libcurl4-openssl-dev libsqlite3-dev sqlite3 libmicrohttpd-dev
 libjansson-dev nettle-dev libxml2-dev libzip-dev
-libcairo2-dev fonts-dejavu-core qpdf
+libcairo2-dev fonts-dejavu-core qpdf zlib1g-dev
 libcmocka-dev valgrind clang libclang-rt-14-dev
 wrk hyperfine
 chromium nodejs"

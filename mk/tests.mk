@@ -3,6 +3,7 @@
 # Each folder's mk/<folder>.mk lists its own tests in <FOLDER>_TESTS.
 TEST_SRCS = $(LIB_TESTS) $(CRAWLER_TESTS) $(INDEXER_TESTS) $(SEARCH_TESTS) $(WEB_TESTS) \
 	$(CLI_TESTS)
+TEST_SRCS += $(RELIABILITY_TESTS)
 TEST_HELPER_SRCS = tests/helpers.c tests/search/fixture.c tests/site.c
 TEST_BINS = $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 TEST_HELPER_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPER_SRCS))

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,33 @@ void th_result_release(struct th_result *r)
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+char *th_sql(const char *home, const char *query, int all_rows)
+{
+    char *path = xasprintf("%s/catalog.sqlite", home);
+    struct buf b = BUF_INIT;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK) {
+        print_error("%s: %s\n", query, sqlite3_errmsg(db));
+        fail();
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (b.len)
+            buf_addch(&b, '\n');
+        if (sqlite3_column_text(st, 0))
+            buf_addstr(&b, (const char *)sqlite3_column_text(st, 0));
+        if (!all_rows)
+            break;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(path);
+    return buf_take(&b);
 }
 
 int th_sh(const char *fmt, ...)

@@ -51,6 +51,13 @@ struct th_result th_run(const char *home, const char *const *env, ...);
 struct th_result th_runv(const char *home, const char *const *env, const char *const *argv);
 void th_result_release(struct th_result *r);
 
+/*
+ * The first column of the first row of query on home's catalogue, as text
+ * ("" when there is no row or it is NULL); rows are joined by "\n" when
+ * all_rows. Opens the catalogue read-only. New string.
+ */
+char *th_sql(const char *home, const char *query, int all_rows);
+
 /* Runs a shell command; returns its exit status. */
 int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

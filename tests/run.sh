@@ -10,6 +10,7 @@ export CASEREVIEW_BIN="$top/$BUILD/casereview"
 export CASEREVIEW_EXTRACT="$top/$BUILD/casereview-extract"
 export CASEREVIEW_FIXTURES="$top/$BUILD/fixtures"
 export CASEREVIEW_MKPDF="$top/$BUILD/tools/mkpdf"
+export CASEREVIEW_HOSTILE="${CASEREVIEW_HOSTILE:-$top/$BUILD/hostile}"
 export CASEREVIEW_SAMPLE="$top/$BUILD/sample"
 export CASEREVIEW_SRC="$top"
 export CASEREVIEW_NO_PROGRESS=1
@@ -26,7 +27,7 @@ for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x | sort); do
     case "$t" in *"$filter"*) ;; *) continue ;; esac
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/casereview-run-XXXXXX")
     t0=$(date +%s)
-    if TMPDIR="$tmp" HOME="$tmp" timeout 600 "$t" > "$tmp.log" 2>&1; then
+    if TMPDIR="$tmp" HOME="$tmp" timeout "${TEST_TIMEOUT:-600}" "$t" > "$tmp.log" 2>&1; then
         pass=$((pass + 1))
         printf '  ok    %-40s %3ss\n' "${t#$BUILD/tests/}" $(( $(date +%s) - t0 ))
     else
