@@ -98,11 +98,16 @@ struct filter_vocab *cli_vocab(void)
     struct cr_err err;
 
     filter_vocab_add_nations(v);
+    char *path = taxonomy_data_path("partnerships.tsv");
+
     if (taxonomy_load_default(&t, &err) == 0)
         filter_vocab_from_taxonomy(v, t);
     else
         log_warn("%s (theme and topic names other than ids are not known)", err.msg);
     taxonomy_free(t);
+    if (filter_vocab_load_partnerships(v, path, &err) < 0)
+        log_debug("%s", err.msg); /* partnerships are still known by their ids */
+    free(path);
     return v;
 }
 

@@ -82,13 +82,13 @@ static void print_text(const struct stats *s, const struct filter_vocab *v)
              (long long)s->catalogued);
     for (size_t i = 0; i < NFIELDS; i++) {
         const struct facet_stats *f = &s->by[i];
-        buf_addf(&out, "\nby %s:\n", filter_field(f->field)->label);
+        buf_addf(&out, "\nby %-47s %7s %9s\n", filter_field(f->field)->label, "reports",
+                 "pages");
         if (!f->n)
             buf_addstr(&out, "  (not known for any report yet)\n");
         for (size_t j = 0; j < f->n; j++) {
             char *label = xstrndup(filter_vocab_label(v, f->field, f->v[j].value), 48);
-            buf_addf(&out, "  %-48s %7u reports %9u pages\n", label, f->v[j].reports,
-                     f->v[j].pages);
+            buf_addf(&out, "  %-48s %7u %9u\n", label, f->v[j].reports, f->v[j].pages);
             free(label);
         }
     }

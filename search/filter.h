@@ -80,6 +80,15 @@ void filter_vocab_add_abbrev(struct filter_vocab *v, const char *abbr, const cha
  */
 void filter_vocab_from_taxonomy(struct filter_vocab *v, const struct taxonomy *t);
 
+/*
+ * Adds the partnerships of a partnerships.tsv (data/partnerships.tsv: id,
+ * nation, current name, former names and abbreviations separated by ';'),
+ * so that --partnership takes any of their names. Unreadable: CR_ENOTFOUND
+ * or CR_EIO.
+ */
+int filter_vocab_load_partnerships(struct filter_vocab *v, const char *path,
+                                   struct cr_err *err) CR_MUST_CHECK;
+
 /* Adds the four nations (doc/ids.md) with their names. */
 void filter_vocab_add_nations(struct filter_vocab *v);
 

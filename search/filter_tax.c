@@ -10,8 +10,12 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "lib/caps.h"
 #include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 
@@ -60,4 +64,46 @@ void filter_vocab_from_taxonomy(struct filter_vocab *v, const struct taxonomy *t
         for (size_t j = 0; e->abbrevs && e->abbrevs[j]; j++)
             filter_vocab_add_abbrev(v, e->abbrevs[j], e->means);
     }
+}
+
+/* Adds one line "id TAB nation TAB name TAB former; names". */
+static void partnership_line(struct filter_vocab *v, char *line)
+{
+    char *f[4] = {NULL, NULL, NULL, NULL}, *p = line, *save = NULL;
+    int n = 0;
+
+    while (n < 4) {
+        f[n++] = p;
+        p = strchr(p, '\t');
+        if (!p)
+            break;
+        *p++ = '\0';
+    }
+    if (n < 3 || !*f[0])
+        return;
+    filter_vocab_add(v, FILTER_PARTNERSHIP, f[0], f[2], NULL);
+    for (char *name = n == 4 ? strtok_r(f[3], ";", &save) : NULL; name;
+         name = strtok_r(NULL, ";", &save)) {
+        while (*name == ' ')
+            name++;
+        if (*name)
+            filter_vocab_add(v, FILTER_PARTNERSHIP, f[0], NULL, name);
+    }
+}
+
+int filter_vocab_load_partnerships(struct filter_vocab *v, const char *path, struct cr_err *err)
+{
+    FILE *fp = fopen(path, "r");
+    char line[CR_MAX_LINE];
+
+    if (!fp)
+        return cr_error(err, errno == ENOENT ? CR_ENOTFOUND : CR_EIO, "cannot open '%s': %s",
+                        path, strerror(errno));
+    while (fgets(line, sizeof(line), fp)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] && line[0] != '#')
+            partnership_line(v, line);
+    }
+    fclose(fp);
+    return 0;
 }

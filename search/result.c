@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ixschema.h"
 #include "lib/xalloc.h"
 #include "search/snippet.h"
 
@@ -393,4 +394,35 @@ char *result_file_name(const json_t *rec, const struct filter_vocab *v)
     buf_addf(&b, ".%s", format ? format : "pdf");
     free(shortp);
     return buf_take(&b);
+}
+
+static int first_docid(uint32_t docid, void *ctx)
+{
+    *(uint32_t *)ctx = docid;
+    return 1; /* one is enough: the term is unique */
+}
+
+int result_page_text(struct xdb *db, const char *sha256, int page, char **text,
+                     struct cr_err *err)
+{
+    char term[64], *data = NULL;
+    const char *sep;
+    uint32_t docid = 0;
+    size_t len = 0;
+    int rc;
+
+    *text = NULL;
+    snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s:%d", IX_KEY_LEN, sha256, page);
+    rc = xdb_each_posting(db, term, first_docid, &docid, err);
+    if (rc < 0)
+        return rc;
+    if (!docid)
+        return 0;
+    rc = xdb_get_data(db, docid, &data, &len, err);
+    if (rc < 0)
+        return rc;
+    sep = memchr(data, IX_TEXT_SEP, len);
+    *text = xstrdup(sep ? sep + 1 : "");
+    free(data);
+    return 0;
 }

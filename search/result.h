@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "lib/buf.h"
+#include "lib/xdb.h"
 #include "search/filter.h"
 #include "search/query.h"
 
@@ -72,5 +73,13 @@ char *result_labels(const json_t *rec, enum filter_field f, const struct filter_
  * desktop system. New string.
  */
 char *result_file_name(const json_t *rec, const struct filter_vocab *v);
+
+/*
+ * The text of page `page` of the report with this sha256, as the index
+ * holds it (*text new, or NULL when the index has no such page). db is
+ * read-only.
+ */
+int result_page_text(struct xdb *db, const char *sha256, int page, char **text,
+                     struct cr_err *err) CR_MUST_CHECK;
 
 #endif

@@ -580,6 +580,36 @@ static void test_search_added_after(void **state)
     free(ids);
 }
 
+static void test_search_partnership_names_from_tsv(void **state)
+{
+    static const char tsv[] =
+        "# fictional partnerships\n"
+        "northshire\tengland\tNorthshire Safeguarding Children Partnership\t"
+        "Northshire LSCB; NSCB\n"
+        "westmere\tengland\tWestmere Safeguarding Children Partnership\n";
+    struct st *s = *state;
+    struct filter_vocab *v = filter_vocab_new();
+    char *path = xasprintf("%s/p.tsv", s->repo.dir), *id = NULL;
+    struct cr_err err;
+
+    th_write(path, tsv, strlen(tsv));
+    assert_int_equal(filter_vocab_load_partnerships(v, path, &err), 0);
+    assert_int_equal(filter_resolve(v, s->db, FILTER_PARTNERSHIP, "Northshire LSCB", &id, &err), 0);
+    assert_string_equal(id, "northshire");
+    free(id);
+    assert_int_equal(filter_resolve(v, s->db, FILTER_PARTNERSHIP, "nscb", &id, &err), 0);
+    assert_string_equal(id, "northshire");
+    free(id);
+    assert_string_equal(filter_vocab_label(v, FILTER_PARTNERSHIP, "westmere"),
+                        "Westmere Safeguarding Children Partnership");
+    assert_int_equal(filter_resolve(v, s->db, FILTER_PARTNERSHIP, "Eastvale", &id, &err), 0);
+    assert_string_equal(id, "eastvale"); /* the index's own id */
+    free(id);
+    assert_int_equal(filter_vocab_load_partnerships(v, "/nonexistent/p.tsv", &err), CR_ENOTFOUND);
+    filter_vocab_free(v);
+    free(path);
+}
+
 #define T(name) cmocka_unit_test(name)
 static const struct CMUnitTest tests[] = {
     T(test_search_prefixes_match_catalogue),  T(test_search_rec_prefix_is_not_body),
@@ -589,6 +619,7 @@ static const struct CMUnitTest tests[] = {
     T(test_search_spelling_suggests),         T(test_search_facets_equal_catalogue_counts),
     T(test_search_sort_and_paging),           T(test_search_by_review_and_pages),
     T(test_search_snippet_and_best_page),     T(test_search_added_after),
+    T(test_search_partnership_names_from_tsv),
 };
 
 int main(int argc, char **argv)
