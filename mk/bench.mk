@@ -5,7 +5,7 @@
 # BENCH_TARGETS.
 BENCH_CORPUS ?= ../corpus
 BENCH_FILES ?= 150
-BENCH_TARGETS = bench-index bench-meta
+BENCH_TARGETS = bench-index bench-meta bench-crawl
 
 .PHONY: bench $(BENCH_TARGETS)
 bench:
@@ -22,3 +22,17 @@ bench-meta: programs fixtures $(BUILD)/tests/indexer/test_labelled
 	@CASEREVIEW_LABELLED_REPORT=$(abspath $(BUILD))/labelled-report.txt BUILD=$(BUILD) \
 		sh tests/run.sh indexer/test_labelled >/dev/null || true
 	@cat $(BUILD)/labelled-report.txt 2>/dev/null || echo "bench-meta: no labelled fixtures"
+
+# bench-crawl: the crawler against a loopback site of BENCH_CRAWL_DOCS
+# fictional PDFs of BENCH_CRAWL_KB each, then a recrawl with nothing changed.
+BENCH_CRAWL_DOCS ?= 1000
+BENCH_CRAWL_KB ?= 50
+BENCH_CRAWL = $(BUILD)/bench/bench_crawl
+$(BENCH_CRAWL): bench/bench_crawl.c $(BUILD)/obj/tests/site.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libcasereview.a
+	@mkdir -p $(dir $@)
+	@if [ "$(V)" != 1 ]; then echo "  CC      $<"; fi
+	$(Q)$(CXX) -x c -std=c11 $(OPT) $(CPPFLAGS) $(call pkg_cflags,$(PKGS_MAIN) $(PKGS_TEST)) -c -o $@.o $<
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $@.o $(BUILD)/obj/tests/site.o $(BUILD)/obj/tests/helpers.o \
+		$(BUILD)/libcasereview.a $(call pkg_libs,$(PKGS_MAIN) $(PKGS_TEST)) -lm
+bench-crawl: programs $(BENCH_CRAWL)
+	@$(BENCH_CRAWL) $(abspath $(PROGRAM)) $(BENCH_CRAWL_DOCS) $(BENCH_CRAWL_KB)
