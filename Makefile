@@ -63,7 +63,13 @@ EXTRACT_OBJS = $(call core_objs,$(EXTRACT_SRCS))
 LIBCORE = $(BUILD)/libcasereview.a
 
 PROGRAM = $(BUILD)/casereview
+NET_PROGRAM = $(BUILD)/casereview-net
 WORKER = $(BUILD)/casereview-extract
+# casereview leaves the network commands to casereview-net (cli/cli_net.c), so
+# that it loads no network library: a search starts in a few milliseconds.
+CLI_NET_SRCS = cli/cmd_crawl.c cli/cmd_sources.c cli/cmd_serve.c
+CLI_LIGHT_OBJS = $(call core_objs,$(filter-out $(CLI_NET_SRCS) cli/main.c,$(CLI_SRCS))) \
+	$(OBJ)/cli/main-light.o
 
 .PHONY: all deps run test check asan valgrind fuzz bench clean programs sample fixtures stress \
 	hostile
@@ -74,7 +80,7 @@ all:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory programs
 
-programs: $(PROGRAM) $(WORKER) $(TOOL_PROGRAMS)
+programs: $(PROGRAM) $(NET_PROGRAM) $(WORKER) $(TOOL_PROGRAMS)
 
 deps:
 	@sh mk/deps.sh
@@ -93,7 +99,17 @@ $(LIBCORE): $(CORE_OBJS)
 	@if [ "$(V)" != 1 ]; then echo "  AR      $@"; fi
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(PROGRAM): $(CLI_OBJS) $(LIBCORE)
+$(OBJ)/cli/main-light.o: cli/main.c
+	@mkdir -p $(dir $@)
+	@if [ "$(V)" != 1 ]; then echo "  CC      $< (light)"; fi
+	$(Q)$(CC) $(CFLAGS_ALL) -DCLI_LIGHT $(call pkg_cflags,$(PKGS_MAIN)) -c -o $@ $<
+
+$(PROGRAM): $(CLI_LIGHT_OBJS) $(LIBCORE)
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -Wl,--as-needed -o $@ $(CLI_LIGHT_OBJS) $(LIBCORE) \
+		$(call pkg_libs,$(PKGS_MAIN)) -lm
+
+$(NET_PROGRAM): $(CLI_OBJS) $(LIBCORE)
 	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
 	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIBCORE) $(call pkg_libs,$(PKGS_MAIN)) -lm
 

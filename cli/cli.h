@@ -51,6 +51,13 @@ cli_cmd_fn cmd_stats;
 cli_cmd_fn cmd_compare;
 cli_cmd_fn cmd_export;
 
+/*
+ * Runs a network command (crawl, sources, serve) in casereview-net, by
+ * exec(): casereview itself stays free of the network libraries, so that a
+ * search starts fast. Returns only on failure (CLI_FAIL).
+ */
+cli_cmd_fn cli_run_net;
+
 /* Prints err as an error line and returns the exit status it maps to. */
 int cli_fail(const struct cr_err *err);
 

@@ -17,6 +17,17 @@
 #include "lib/log.h"
 #include "lib/version.h"
 
+/*
+ * casereview (built with CLI_LIGHT) hands the network commands to
+ * casereview-net (cli/cli_net.c), with no set-up of its own; casereview-net
+ * runs them.
+ */
+#ifdef CLI_LIGHT
+#define NET(fn, flags) cli_run_net, 0
+#else
+#define NET(fn, flags) fn, flags
+#endif
+
 static const struct command {
     const char *name;
     cli_cmd_fn *fn;
@@ -24,15 +35,15 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"add", cmd_add, CLI_CREATE | CLI_CATALOG, "copy PDFs into the repository"},
-    {"crawl", cmd_crawl, CLI_CREATE | CLI_CATALOG, "fetch published reviews from partnership sites"},
-    {"sources", cmd_sources, 0, "list the sources the crawler knows and how they went"},
+    {"crawl", NET(cmd_crawl, CLI_CREATE | CLI_CATALOG), "fetch published reviews from partnership sites"},
+    {"sources", NET(cmd_sources, 0), "list the sources the crawler knows and how they went"},
     {"index", cmd_index, CLI_HOME | CLI_CATALOG, "extract and index new reports"},
     {"search", cmd_search, CLI_HOME, "find reports"},
     {"show", cmd_show, CLI_HOME | CLI_CATALOG, "show a report: fields, themes, recommendations"},
     {"edit", cmd_edit, CLI_HOME | CLI_CATALOG, "correct a report's metadata"},
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},
     {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG, "check the repository for problems"},
-    {"serve", cmd_serve, CLI_HOME, "serve a web page for searching the repository"},
+    {"serve", NET(cmd_serve, CLI_HOME), "serve a web page for searching the repository"},
     {"saved", cmd_saved, CLI_HOME, "list saved searches"},
     {"news", cmd_news, CLI_HOME, "show what is new for each saved search"},
     {"stats", cmd_stats, CLI_HOME, "what the repository holds"},

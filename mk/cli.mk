@@ -1,5 +1,6 @@
 # cli/: main and one file per subcommand (argument parsing and output only)
 CLI_SRCS = \
+	cli/cli_net.c \
 	cli/cli_query.c \
 	cli/cli_util.c \
 	cli/cmd_add.c \
