@@ -324,6 +324,23 @@ int crawl_db_url_put(struct catalog *c, const char *url, const char *kind, const
     return step_done(c, st, "record URL", err);
 }
 
+/* Reports that url serves online are shown differently now: the index must render them again. */
+static int touch_online(struct catalog *c, const char *url, int64_t except, struct cr_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = catalog_prepare(c,
+                             "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
+                             "WHERE id IN (SELECT report_id FROM crawl_url_reports "
+                             "WHERE url = ?1 AND online = 1 AND report_id <> ?2)",
+                             &st, err);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, except);
+    return step_done(c, st, "touch report", err);
+}
+
 int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, int *changed,
                         struct cr_err *err)
 {
@@ -335,8 +352,12 @@ int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, i
                              &st, err);
 
     *changed = 0;
-    if (rc < 0)
+    if (rc == 0)
+        rc = touch_online(c, url, report_id, err);
+    if (rc < 0) {
+        sqlite3_finalize(st);
         return rc;
+    }
     now_iso(now);
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, report_id);
@@ -345,6 +366,20 @@ int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, i
     if (rc < 0)
         return rc;
     *changed = sqlite3_changes(catalog_db(c)) > 0;
+    /* a report found at a new URL (or back online) gains a link and context: show it */
+    rc = catalog_prepare(c,
+                         "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
+                         "WHERE id = ?2 AND content_gen <= indexed_gen AND NOT EXISTS "
+                         "(SELECT 1 FROM crawl_url_reports WHERE url = ?1 AND report_id = ?2 "
+                         "AND online = 1)",
+                         &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, report_id);
+    rc = step_done(c, st, "touch report", err);
+    if (rc < 0)
+        return rc;
     rc = catalog_prepare(c,
                          "INSERT INTO crawl_url_reports(url, report_id, first_seen, last_seen) "
                          "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(url, report_id) DO UPDATE SET "
@@ -387,8 +422,12 @@ int crawl_db_url_gone(struct catalog *c, const char *url, int64_t *n, struct cr_
                              &st, err);
 
     *n = 0;
-    if (rc < 0)
+    if (rc == 0)
+        rc = touch_online(c, url, 0, err);
+    if (rc < 0) {
+        sqlite3_finalize(st);
         return rc;
+    }
     now_iso(now);
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);

@@ -524,6 +524,11 @@ static void check_recrawl(const struct th_result *r)
                "JOIN crawl_url_reports u ON u.report_id = s.report_id WHERE u.url = '%U'",
                "/redirect/child-b", "0 2030-01-01T00:00:00Z");
     assert_int_equal(store_count("pdf"), 9);
+    /* what the index shows of a report that went must be rendered again; not of one unchanged */
+    expect_url("SELECT r.content_gen FROM reports r JOIN crawl_url_reports u ON u.report_id = r.id "
+               "WHERE u.url = '%U'", "/redirect/child-b", "2");
+    expect_url("SELECT r.content_gen FROM reports r JOIN crawl_url_reports u ON u.report_id = r.id "
+               "WHERE u.url = '%U'", "/docs/child-c.pdf", "1");
     /* the rest answered 304 and cost no body */
     expect_url("SELECT outcome FROM crawl_fetches WHERE url = '%U' ORDER BY id DESC LIMIT 1",
                "/docs/child-c.pdf", "not-modified");
@@ -652,6 +657,29 @@ static void test_crawl_killed_then_resumed(void **state)
     free(source);
 }
 
+/* ---- --index ---- */
+
+static void test_crawl_then_index(void **state)
+{
+    struct th_result r;
+    char *source;
+
+    (void)state;
+    F->many = 3;
+    F->a = site_start(route_many, NULL);
+    source = site_url(F->a, "/reviews/");
+    r = crawl(0, NULL, (const char *[]){"--delay", "0", "--index", source, NULL});
+    th_assert_contains(r.out, "3 documents (3 new");
+    th_assert_contains(r.out, "index: 3 reports indexed");
+    th_result_release(&r);
+    r = th_run(F->home, NULL, "search", "--json", "\"review number 2\"", NULL);
+    assert_int_equal(r.status, 0);
+    th_assert_contains(r.out, "\"source_url\":\"");
+    th_assert_contains(r.out, "/r/2.pdf");
+    th_result_release(&r);
+    free(source);
+}
+
 /* ---- bad input ---- */
 
 static void test_crawl_bad_sources_file(void **state)
@@ -727,6 +755,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crawl_fixture_site_then_recrawl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_killed_then_resumed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crawl_then_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_bad_sources_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_unreachable_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_shipped_list_is_well_formed, setup, teardown),
