@@ -406,7 +406,7 @@ static void derive_outcome(const struct taxonomy *t, const char *text, struct me
 {
     const char *texts[1] = {text};
     const int weights[1] = {1};
-    const struct taxonomy_entry *e = elect(t, TAXONOMY_OUTCOME, texts, weights, 1, 3);
+    const struct taxonomy_entry *e = elect(t, TAXONOMY_OUTCOME, texts, weights, 1, 2);
 
     if (e)
         meta_set(f, META_OUTCOME, e->id, "text");

@@ -482,6 +482,23 @@ static int unit_after(const char *s, size_t *len, int need_old)
     return -1;
 }
 
+/* "was fifteen when", "is thirteen.", "a girl of fourteen,": a bare number that is an age. */
+static int bare_age(const char *text, const char *s, size_t nl)
+{
+    static const char *const before[] = {"was ", "is ", "girl of ", "boy of ", "child of ",
+                                         "aged between ", NULL};
+    const char *after = s + nl;
+    int ok = 0;
+
+    for (int i = 0; before[i]; i++) {
+        size_t n = strlen(before[i]);
+        if ((size_t)(s - text) >= n && !strncmp(s - n, before[i], n))
+            ok = 1;
+    }
+    return ok && (!strncmp(after, " when", 5) || *after == '.' || *after == ',' ||
+                  !strncmp(after, " and", 4));
+}
+
 int meta_age_months(const char *text, char *as_written, size_t cap)
 {
     for (const char *s = text; s && *s; s++) {
@@ -497,7 +514,7 @@ int meta_age_months(const char *text, char *as_written, size_t cap)
         if (n < 0)
             continue;
         u = unit_after(s + nl, &ul, !aged);
-        if (u < 0 && aged)
+        if (u < 0 && (aged || bare_age(text, s, nl)))
             u = 0;
         if (u < 0 || (u == 0 && n > 17) || (u == 1 && n > 36) || (u == 2 && n > 60))
             continue;
