@@ -2,6 +2,7 @@
 
 #include "tests/helpers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,112 @@ static void test_meta_title_none(void **state)
     assert_null(meta_title_from_lines(NULL, 0));
 }
 
+/* {text, months or -1, as written, band or NULL} */
+static const struct {
+    const char *text;
+    int months;
+    const char *written, *band;
+} age_rows[] = {
+    {"Child B, a boy who was three years old when", 36, "3 years", "1-4"},
+    {"a four-year-old boy", 48, "4 years", "1-4"},
+    {"Baby T was six weeks old when", 1, "6 weeks", "under-1"},
+    {"died in 2019, aged fifteen. He", 180, "15 years", "15-17"},
+    {"aged 15", 180, "15 years", "15-17"},
+    {"Samir was fifteen when he was stabbed", 180, "15 years", "15-17"},
+    {"\"Ruby\" is thirteen. She lives", 156, "13 years", "10-14"},
+    {"a looked after girl of fourteen, placed", 168, "14 years", "10-14"},
+    {"eleven months old", 11, "11 months", "under-1"},
+    {"a 17-year-old", 204, "17 years", "15-17"},
+    /* garbage and adults */
+    {"", -1, NULL, NULL},
+    {"his mother, aged 24, and", -1, NULL, NULL},
+    {"in 2019 the family moved", -1, NULL, NULL},
+    {"there were three years of contact", -1, NULL, NULL},
+    {"4 weeks", -1, NULL, NULL},
+    {"a 2019-year-old", -1, NULL, NULL},
+    {"aged", -1, NULL, NULL},
+};
+
+static void test_meta_age_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(age_rows) / sizeof(age_rows[0]); i++) {
+        char written[64] = "";
+        int m = meta_age_months(age_rows[i].text, written, sizeof(written));
+        const char *band = meta_age_band(m);
+        if (m != age_rows[i].months)
+            fail_msg("row %zu '%s': months %d, expected %d", i, age_rows[i].text, m,
+                     age_rows[i].months);
+        if (age_rows[i].written)
+            assert_string_equal(written, age_rows[i].written);
+        if (age_rows[i].band ? !band || strcmp(band, age_rows[i].band) : band != NULL)
+            fail_msg("row %zu '%s': band %s", i, age_rows[i].text, band ? band : "none");
+    }
+    assert_null(meta_age_band(-1));
+    assert_null(meta_age_band(18 * 12));
+}
+
+/* {page texts, the items found as "label@page=text prefix" lines} */
+static const struct {
+    const char *pages[3];
+    const char *items;
+} item_rows[] = {
+    {{"4. Recommendations 1. The partnership should review its guidance. 2. Agencies "
+      "should check the history. 5. Conclusion This review", NULL},
+     "1@1=The partnership should review|2@1=Agencies should check|"},
+    {{"3. Key findings 3.1 The review found optimism. 3.2 Nobody asked.", NULL},
+     "3.1@1=The review found optimism.|3.2@1=Nobody asked.|"},
+    {{"Learning point 1: Any bruise needs a referral.\nLearning point 2: Discharge letters "
+      "must list injuries.\nActions: the department", NULL},
+     "Learning point 1@1=Any bruise needs|Learning point 2@1=Discharge letters must|"},
+    {{"Recommendations\n1) Share records.", "2) Supervise.\nAppendix A", NULL},
+     "1@1=Share records.|2@2=Supervise.|"},
+    /* garbage: numbers out of sequence, no heading, a heading with nothing after it */
+    {{"1. Introduction 2. Background 3. What happened", NULL}, ""},
+    {{"Recommendations 2. Not the first item.", NULL}, ""},
+    {{"", NULL}, ""},
+    {{"Recommendation", NULL}, ""},
+};
+
+static void test_meta_items_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(item_rows) / sizeof(item_rows[0]); i++) {
+        struct idx_page pages[3];
+        struct idx_report r;
+        struct meta_fields f;
+        char got[1024] = "";
+        size_t n = 0;
+
+        memset(&r, 0, sizeof(r));
+        memset(&f, 0, sizeof(f));
+        for (int p = 0; p < 3 && item_rows[i].pages[p]; p++) {
+            pages[p].text = (char *)item_rows[i].pages[p];
+            pages[p].len = strlen(pages[p].text);
+            r.npages = p + 1;
+        }
+        r.pages = pages;
+        tag_items(&r, &f);
+        for (size_t k = 0; k < f.nitems; k++) {
+            const char *want = strstr(item_rows[i].items, f.items[k].label);
+            size_t len = 0;
+            if (want) {
+                const char *eq = strchr(want, '='), *bar = eq ? strchr(eq, '|') : NULL;
+                len = eq && bar ? (size_t)(bar - eq - 1) : 0;
+            }
+            n += (size_t)snprintf(got + n, sizeof(got) - n, "%s@%d=%.*s|", f.items[k].label,
+                                  f.items[k].page, (int)(len ? len : strlen(f.items[k].text)),
+                                  f.items[k].text);
+        }
+        if (strcmp(got, item_rows[i].items))
+            fail_msg("row %zu: expected '%s', got '%s'", i, item_rows[i].items, got);
+        meta_fields_release(&f);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_meta_age_table),
+    cmocka_unit_test(test_meta_items_table),
     cmocka_unit_test(test_meta_title_largest_run),
     cmocka_unit_test(test_meta_title_skips_logo_letters),
     cmocka_unit_test(test_meta_title_none),
