@@ -125,6 +125,8 @@ $(BUILD)/sample/%.pdf: data/sample/%.txt $(MKPDF)
 	@mkdir -p $(dir $@)
 	$(Q)$(MKPDF) $< $@
 sample: $(SAMPLE_PDF)
+	@for f in $(BUILD)/sample/*.pdf; do \
+		[ -f "data/sample/$$(basename "$$f" .pdf).txt" ] || rm -f "$$f"; done
 
 RUN_HOME ?= $(BUILD)/run-home
 run:
