@@ -18,8 +18,14 @@
  *                     HTTP status (0 when there was no answer), content type,
  *                     body bytes received, sha256 (of what was stored), ETag,
  *                     Last-Modified, error (NULL on success), and what became
- *                     of it (outcome: new, same, changed, not-modified,
- *                     not-a-document, gone, failed, too-big, page, robots).
+ *                     of it (outcome: new = a report entered the repository;
+ *                     same = bytes already held; changed = the URL now serves
+ *                     other bytes; not-modified = a document's 304; page and
+ *                     page-not-modified = a page read; not-a-page; not-a-document
+ *                     = a document link that answered with something else;
+ *                     gone = 404/410 (or an HTML page) where a report was;
+ *                     retry = a transient failure tried again later; failed;
+ *                     too-big; robots = a robots.txt fetch).
  *   crawl_urls        the state of each URL fetched: validators for the next
  *                     conditional request, the sha256 of its last body, its
  *                     final URL and last status.
