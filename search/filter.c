@@ -243,7 +243,7 @@ const char *const *filter_vocab_abbrev(const struct filter_vocab *v, const char 
 const char *const *filter_vocab_abbrev_of(const struct filter_vocab *v, const char *phrase,
                                           size_t *n)
 {
-    static const char *hit[8];
+    static _Thread_local const char *hit[8]; /* one per thread: the web server's pool */
     char *p = filter_norm(phrase);
 
     *n = 0;

@@ -447,8 +447,8 @@ struct plan {
     char *text;
     struct xdb_prefix prefixes[FILTER_NFIELDS + 2];
     struct xdb_range range;
-    struct xdb_filter_group groups[FILTER_NFIELDS + 1];
-    char **terms[FILTER_NFIELDS + 1];
+    struct xdb_filter_group groups[FILTER_NFIELDS + 2];
+    char **terms[FILTER_NFIELDS + 2];
     size_t ngroups;
     struct xdb_value_range vr[2];
     size_t nvr;
@@ -471,6 +471,14 @@ static void plan_release(struct plan *p)
 static int plan_filters(struct plan *p, struct xdb *db, const struct query_opts *o,
                         struct cr_err *err)
 {
+    if (o->sha256) {
+        /* one report's pages: its report key, as the indexer writes it */
+        p->terms[p->ngroups] = xcalloc(1, sizeof(char *));
+        p->terms[p->ngroups][0] = xasprintf(IX_P_REPORT "%.*s", IX_KEY_LEN, o->sha256);
+        p->groups[p->ngroups].terms = (const char *const *)p->terms[p->ngroups];
+        p->groups[p->ngroups].n = 1;
+        p->ngroups++;
+    }
     for (int f = 0; f < FILTER_NFIELDS; f++) {
         size_t n = 0;
         char **terms = NULL;
@@ -612,7 +620,7 @@ static int list_pages(struct xdb *db, const struct xdb_query *base, struct query
                       struct cr_err *err)
 {
     const char *sha = json_string_value(json_object_get(h->record, "sha256"));
-    struct xdb_filter_group groups[FILTER_NFIELDS + 2];
+    struct xdb_filter_group groups[FILTER_NFIELDS + 3];
     struct xdb_query q = *base;
     struct xdb_result *xr = NULL;
     char *term;

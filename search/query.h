@@ -59,6 +59,7 @@ struct query_opts {
     const char *from;           /* published on or after (YYYY[-MM[-DD]]), or NULL */
     const char *to;             /* published on or before, or NULL */
     const char *added_after;    /* only reports added after this ISO 8601 time, or NULL */
+    const char *sha256;         /* only this report (64 hex digits), or NULL */
     const struct filter_vocab *vocab; /* names of field values; borrowed, may be NULL */
     enum query_sort sort;
     int by_review;              /* 1: one row per review (IX_SLOT_REVIEW) */
