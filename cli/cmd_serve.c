@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "lib/log.h"
+#include "search/filter.h"
 #include "web/web.h"
 
 static const char usage[] =
@@ -50,6 +51,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
                                          {0, 0, 0, 0}};
     struct web_opts o;
     struct web *w = NULL;
+    struct filter_vocab *vocab = NULL;
     struct cr_err err;
     int c, rc;
     long v;
@@ -91,10 +93,13 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
                                 "the repository (add --allow-remote if that is what you want)",
                          o.bind);
     o.home = &ctx->home;
+    o.vocab = vocab = cli_vocab();
     cr_err_clear(&err);
     rc = web_start(&w, &o, &err);
-    if (rc < 0)
+    if (rc < 0) {
+        filter_vocab_free(vocab);
         return cli_fail(&err);
+    }
     if (!web_bind_is_loopback(o.bind))
         log_warn("serving on '%s', which other machines may reach: anyone who can connect "
                  "can read every report in '%s'", o.bind, ctx->home.root);
@@ -102,6 +107,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     fflush(stdout);
     rc = wait_for_stop(ctx->stop);
     web_stop(w);
+    filter_vocab_free(vocab);
     printf("casereview: stopped\n");
     return rc;
 }

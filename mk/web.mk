@@ -1,10 +1,13 @@
 # web/: the local web page of `casereview serve` (libmicrohttpd); see web/web.h
 WEB_SRCS = \
 	web/web_assets.c \
+	web/web_compare.c \
 	web/web_file.c \
 	web/web_html.c \
+	web/web_pack.c \
 	web/web_params.c \
 	web/web_report.c \
+	web/web_saved.c \
 	web/web_search.c \
 	web/web_server.c
 WEB_TESTS = \

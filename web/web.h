@@ -30,6 +30,8 @@
 #include "lib/cr_err.h"
 #include "lib/home.h"
 
+struct filter_vocab;
+
 #define WEB_DEFAULT_BIND "127.0.0.1"
 #define WEB_DEFAULT_PORT 8080
 #define WEB_DEFAULT_THREADS 4
@@ -44,6 +46,7 @@ struct web;
 
 struct web_opts {
     const struct home *home;  /* the repository; borrowed for the server's life */
+    const struct filter_vocab *vocab; /* names of themes, topics…; borrowed; may be NULL */
     const char *bind;         /* numeric IPv4/IPv6 address or "localhost"; NULL = loopback */
     unsigned port;            /* 0 = any free port (see web_port) */
     int allow_remote;         /* 1: an address other than loopback may be bound */

@@ -163,11 +163,23 @@ void web_id_label(struct buf *b, const char *id)
         b->data[start] = (char)(b->data[start] - 'a' + 'A');
 }
 
+void web_label(struct buf *b, const struct web *w, enum filter_field f, const char *id)
+{
+    const char *label = w && w->o.vocab ? filter_vocab_label(w->o.vocab, f, id) : id;
+
+    if (label && label != id && strcmp(label, id))
+        web_esc(b, label);
+    else
+        web_id_label(b, id);
+}
+
 static const struct {
     const char *href;
     const char *label;
 } nav_items[] = {
     [WEB_NAV_SEARCH] = {"/search", "Search"},
+    [WEB_NAV_COMPARE] = {"/compare", "Compare"},
+    [WEB_NAV_SAVED] = {"/saved", "Saved searches"},
 };
 
 void web_page_start(struct buf *b, const char *title, enum web_nav nav)

@@ -20,6 +20,8 @@
 #include "lib/buf.h"
 #include "lib/catalog.h"
 #include "lib/xdb.h"
+#include "search/filter.h"
+#include "search/query.h"
 #include "web/web.h"
 
 struct MHD_Daemon;
@@ -34,6 +36,7 @@ struct web {
     int loopback;             /* 1: only loopback Host headers are accepted */
     pthread_key_t key;        /* each thread's struct web_thread */
     int key_made;
+    pthread_mutex_t pack_lock; /* one learning pack is built at a time */
 };
 
 /*
@@ -65,6 +68,7 @@ struct web_req {
     struct web_param params[WEB_MAX_PARAMS];
     size_t nparams;
     int params_bad;           /* a parameter had a NUL byte, or there were too many */
+    int started;              /* the handler has seen this request before */
     struct buf form;          /* a POSTed body, capped at WEB_MAX_BODY */
     int form_over;            /* the body passed the cap */
 
@@ -93,6 +97,11 @@ const char *web_req_header(struct web_req *r, const char *name);
 const char *web_param(const struct web_req *r, const char *key);
 /* Every value of key, in order, into vals (at most max); returns how many. */
 size_t web_param_all(const struct web_req *r, const char *key, const char **vals, size_t max);
+/*
+ * Adds the fields of an application/x-www-form-urlencoded body to r's
+ * parameters; a NUL byte, a bad escape or too many fields sets params_bad.
+ */
+void web_form_parse(struct web_req *r, const char *body, size_t len);
 
 /* The search state a URL carries: /search?q=…&theme=…&from=2019&sort=-date&page=2 */
 enum web_field {
@@ -106,10 +115,10 @@ enum web_field {
 };
 
 struct web_field_info {
-    const char *param;        /* URL parameter and JSON field: "theme" */
+    const char *param;        /* URL parameter: "theme" */
     const char *label;        /* "Theme" */
     const char *plural;       /* "Themes" */
-    const char *json;         /* key in the display record ("themes", "review_type") */
+    enum filter_field field;  /* search/'s field */
 };
 extern const struct web_field_info web_fields[WEB_F_COUNT];
 
@@ -126,6 +135,8 @@ struct web_search {
 };
 
 #define WEB_PER_PAGE 20
+#define WEB_MAX_PACK 200      /* reports in one learning pack */
+#define WEB_MAX_PACK_S "200"
 #define WEB_MAX_PAGE 500      /* deeper paging is refused: refine the search instead */
 
 /*
@@ -146,8 +157,11 @@ struct web_edit {
     const char *q;            /* non-NULL: replace the query */
     int sort;                 /* -1: keep */
     int drop_dates;
+    const char *set_from;     /* non-NULL: these dates instead of s's */
+    const char *set_to;
+    const char *extra;        /* appended as it is ("rows=partnership&cols=theme"), or NULL */
 };
-#define WEB_EDIT_NONE {-1, NULL, 0, 0, 0, 1, NULL, -1, 0}
+#define WEB_EDIT_NONE {-1, NULL, 0, 0, 0, 1, NULL, -1, 0, NULL, NULL, NULL}
 
 /* Appends the HTML-escaped URL of s changed by e ("/search?q=…") to b. */
 void web_search_href(struct buf *b, const char *path, const struct web_search *s,
@@ -166,6 +180,8 @@ void web_snippet(struct buf *b, const char *s);
 void web_urlenc(struct buf *b, const char *s);
 /* A label for an id the taxonomy does not name: "domestic-abuse" → "Domestic abuse". */
 void web_id_label(struct buf *b, const char *id);
+/* The taxonomy's label of id in field f (escaped), else web_id_label(id). */
+void web_label(struct buf *b, const struct web *w, enum filter_field f, const char *id);
 
 enum web_nav { WEB_NAV_SEARCH, WEB_NAV_COMPARE, WEB_NAV_SAVED, WEB_NAV_NONE };
 
@@ -181,8 +197,18 @@ void web_error_page(struct web_req *r, int status, const char *title, const char
 
 /* A date as people write it: "2019-05-15" → "15 May 2019", "2019-05" → "May 2019". */
 void web_date(struct buf *b, const char *iso);
+/* The same for a timestamp ("2026-11-27T06:57:56Z" → "27 November 2026"). */
+void web_date_time(struct buf *b, const char *iso);
 /* "Partnership · Review type · Document · Date" from a display record (what it has). */
-void web_record_meta(struct buf *b, json_t *rec);
+void web_record_meta(struct buf *b, const struct web *w, json_t *rec);
+/*
+ * Fills o (and filters, at least WEB_F_COUNT * WEB_MAX_VALUES of them) from
+ * the search state s, for search/query.h. Strings stay borrowed from s.
+ */
+void web_query_opts(const struct web *w, const struct web_search *s, struct query_opts *o,
+                    struct query_filter *filters);
+/* Maps search/'s error codes to an HTTP status (400 for the user's query, 503, 500). */
+int web_status_of(int rc);
 
 /* ---- the pages ---- */
 
@@ -190,6 +216,11 @@ void web_page_home(struct web_req *r);
 void web_page_search(struct web_req *r);
 void web_page_report(struct web_req *r, const char *rest);
 void web_page_file(struct web_req *r, const char *rest);
+void web_page_compare(struct web_req *r);
+void web_page_pack(struct web_req *r);
+void web_page_citations(struct web_req *r);
+void web_page_saved(struct web_req *r);
+void web_post_saved(struct web_req *r, const char *rest);
 void web_page_style(struct web_req *r);
 void web_page_icon(struct web_req *r);
 

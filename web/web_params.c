@@ -19,12 +19,12 @@
 #define MAX_VALUE 200 /* bytes of one filter value (an id, a label or a synonym) */
 
 const struct web_field_info web_fields[WEB_F_COUNT] = {
-    [WEB_F_THEME] = {"theme", "Theme", "Themes", "themes"},
-    [WEB_F_TOPIC] = {"topic", "Learning topic", "Learning topics", "topics"},
-    [WEB_F_PARTNERSHIP] = {"partnership", "Partnership", "Partnerships", "partnership"},
-    [WEB_F_NATION] = {"nation", "Nation", "Nations", "nation"},
-    [WEB_F_TYPE] = {"type", "Review type", "Review types", "review_type"},
-    [WEB_F_KIND] = {"kind", "Document", "Documents", "document_kind"},
+    [WEB_F_THEME] = {"theme", "Theme", "Themes", FILTER_THEME},
+    [WEB_F_TOPIC] = {"topic", "Learning topic", "Learning topics", FILTER_TOPIC},
+    [WEB_F_PARTNERSHIP] = {"partnership", "Partnership", "Partnerships", FILTER_PARTNERSHIP},
+    [WEB_F_NATION] = {"nation", "Nation", "Nations", FILTER_NATION},
+    [WEB_F_TYPE] = {"type", "Review type", "Review types", FILTER_TYPE},
+    [WEB_F_KIND] = {"kind", "Document", "Documents", FILTER_KIND},
 };
 
 static const char *const sort_names[] = {
@@ -196,10 +196,17 @@ void web_search_href(struct buf *b, const char *path, const struct web_search *s
     if (q && *q)
         param(&u, "q", q);
     href_fields(&u, s, e);
-    if (!e->drop_dates && s->from)
-        param(&u, "from", s->from);
-    if (!e->drop_dates && s->to)
-        param(&u, "to", s->to);
+    if (e->set_from || e->set_to) {
+        if (e->set_from)
+            param(&u, "from", e->set_from);
+        if (e->set_to)
+            param(&u, "to", e->set_to);
+    } else if (!e->drop_dates) {
+        if (s->from)
+            param(&u, "from", s->from);
+        if (s->to)
+            param(&u, "to", s->to);
+    }
     if (sort != WEB_SORT_RELEVANCE)
         param(&u, "sort", sort_names[sort]);
     if (page > 1) {
@@ -207,6 +214,82 @@ void web_search_href(struct buf *b, const char *path, const struct web_search *s
         snprintf(num, sizeof(num), "%u", page);
         param(&u, "page", num);
     }
+    if (e->extra) {
+        buf_addch(&u, strchr(u.data, '?') ? '&' : '?');
+        buf_addstr(&u, e->extra);
+    }
     web_esc(b, u.data);
     buf_release(&u);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes one form component (+ and %XX); NULL on a bad escape or a NUL byte. */
+static char *form_decode(const char *s, size_t n)
+{
+    struct buf b = BUF_INIT;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            buf_addch(&b, ' ');
+        } else if (s[i] == '%') {
+            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
+            int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                buf_release(&b);
+                return NULL;
+            }
+            buf_addch(&b, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_addch(&b, s[i]);
+        }
+    }
+    return buf_take(&b);
+}
+
+void web_form_parse(struct web_req *r, const char *body, size_t len)
+{
+    size_t i = 0;
+
+    if (memchr(body, 0, len)) {
+        r->params_bad = 1;
+        return;
+    }
+    while (i < len) {
+        size_t end = i, eq;
+        char *key, *val;
+
+        while (end < len && body[end] != '&')
+            end++;
+        for (eq = i; eq < end && body[eq] != '='; eq++)
+            ;
+        if (end > i) {
+            if (r->nparams >= WEB_MAX_PARAMS) {
+                r->params_bad = 1;
+                return;
+            }
+            key = form_decode(body + i, eq - i);
+            val = form_decode(body + eq + (eq < end), end - eq - (eq < end));
+            if (!key || !val) {
+                free(key);
+                free(val);
+                r->params_bad = 1;
+                return;
+            }
+            r->params[r->nparams].key = key;
+            r->params[r->nparams].val = val;
+            r->nparams++;
+        }
+        i = end + 1;
+    }
 }

@@ -1,228 +1,238 @@
 /*
- * /report/<id>: one report. Every field the repository holds for it, its
- * themes and topics with the pages that earned them, links to open the file
- * at a page and to the address it was published at, and, with ?q=, the
- * pages that match the search with their snippets.
+ * /report/<id>: one report. Every field the repository holds for it and
+ * where each came from, its themes and learning topics with the pages and
+ * phrases that earned them, its recommendations and learning points, the
+ * other documents of its review, links to open the file at a page and to
+ * the address it was published at ("no longer online since …" when it has
+ * gone), and, with ?q=, the pages that match the search with their snippets.
  *
- * The fields come from the display record the indexer stores with each page
- * (lib/ixschema.h), which carries the JSON field names of issue #5, and from
- * the catalogue where the index has nothing yet (a report not yet indexed,
- * or one whose extraction failed).
+ * The fields come from what the indexer's metadata derivation stored in the
+ * catalogue (indexer/meta.h meta_load, the data of `casereview show`); a
+ * report not yet described shows what the catalogue knows of its file.
+ * Whether its source is still online comes from the crawler's view
+ * crawl_report_status (lib/schema_crawl.c names it a reader's contract).
  */
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/ixschema.h"
+#include "indexer/meta.h"
+#include "lib/log.h"
 #include "lib/store.h"
 #include "lib/xalloc.h"
 #include "search/query.h"
 #include "web/web_int.h"
 
-#define MAX_PAGE_HITS 50
+#define MAX_PAGE_HITS 200
 
-static const char *rec_str(json_t *rec, const char *key)
-{
-    const char *s = json_string_value(json_object_get(rec, key));
-
-    return s && *s ? s : NULL;
-}
-
-static int first_doc(uint32_t docid, void *ctx)
-{
-    *(uint32_t *)ctx = docid;
-    return 1;
-}
-
-/* The display record of the report's first page, or NULL. New reference. */
-static json_t *load_record(struct xdb *db, const char *sha)
-{
-    char term[96], *data = NULL;
-    uint32_t docid = 0;
-    size_t len = 0;
-    json_t *rec = NULL;
-
-    if (!db)
-        return NULL;
-    snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s:1", IX_KEY_LEN, sha);
-    if (xdb_each_posting(db, term, first_doc, &docid, NULL) < 0 || !docid)
-        return NULL;
-    if (xdb_get_data(db, docid, &data, &len, NULL) < 0)
-        return NULL;
-    {
-        const char *sep = memchr(data, IX_TEXT_SEP, len);
-        rec = json_loadb(data, sep ? (size_t)(sep - data) : len, 0, NULL);
-    }
-    free(data);
-    if (rec && !json_is_object(rec)) {
-        json_decref(rec);
-        rec = NULL;
-    }
-    return rec;
-}
-
-/* How each field is shown, in order. */
-enum kind { K_TEXT, K_ID, K_DATE, K_INT, K_BOOL_ONLINE };
+/* How each field is shown, in the order a reader wants them. */
+enum kind { K_TEXT, K_ID, K_DATE };
 static const struct {
-    const char *key;
+    enum meta_field field;
     const char *label;
     enum kind kind;
+    int filter;           /* the filter_field for labels, -1 when none */
 } fields[] = {
-    {"partnership", "Partnership", K_ID},
-    {"nation", "Nation", K_ID},
-    {"review_type", "Review type", K_ID},
-    {"document_kind", "Document", K_ID},
-    {"child", "Child", K_TEXT},
-    {"published", "Published", K_DATE},
-    {"review_id", "Review", K_TEXT},
-    {"outcome", "Outcome", K_ID},
-    {"age_band", "Age of the child", K_ID},
-    {"review_model", "Review model", K_ID},
-    {"pages", "Pages", K_INT},
-    {"format", "File format", K_TEXT},
-    {"name", "First added as", K_TEXT},
-    {"added", "Added to this repository", K_DATE},
-    {"fetched", "Fetched", K_DATE},
+    {META_PARTNERSHIP_NAME, "Partnership", K_TEXT, -1},
+    {META_NATION, "Nation", K_ID, FILTER_NATION},
+    {META_REVIEW_TYPE, "Review type", K_ID, FILTER_TYPE},
+    {META_DOCUMENT_KIND, "Document", K_ID, FILTER_KIND},
+    {META_CHILD, "Child", K_TEXT, -1},
+    {META_PUBLISHED, "Published", K_DATE, -1},
+    {META_EVENT, "Learning event", K_DATE, -1},
+    {META_INCIDENT_YEAR, "Year of the incident", K_TEXT, -1},
+    {META_CHILD_AGE, "Age of the child", K_TEXT, -1},
+    {META_AGE_BAND, "Age band", K_ID, FILTER_AGE},
+    {META_OUTCOME, "Outcome", K_ID, FILTER_OUTCOME},
+    {META_REVIEW_MODEL, "Review model", K_ID, FILTER_MODEL},
+    {META_REVIEW_ID, "Review", K_TEXT, -1},
+    {META_FETCHED, "First fetched", K_DATE, -1},
 };
 
-/* The source of a field when the record says ("sources": {"published": "link text"}). */
-static void field_source(struct buf *b, json_t *rec, const char *key)
+/* Where a value came from, as meta.h names the sources, for people. */
+static const char *source_words(const char *src)
 {
-    const char *src = json_string_value(json_object_get(json_object_get(rec, "sources"), key));
+    static const struct {
+        const char *src, *words;
+    } names[] = {
+        {"user", "corrected by a user"},
+        {"link", "the link to it on the partnership's site"},
+        {"text", "the report's text"},
+        {"layout", "the report's first page"},
+        {"info", "the PDF's properties"},
+        {"derived", "worked out from other fields"},
+    };
 
-    if (!src || !*src)
-        return;
-    buf_addstr(b, " <span class=\"source\">(from ");
-    web_esc(b, src);
-    buf_addstr(b, ")</span>");
+    for (size_t i = 0; src && i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(src, names[i].src))
+            return names[i].words;
+    return src;
 }
 
-/* A date, or the date part of a timestamp ("2026-11-27T06:57:56Z"). */
-static void show_date(struct buf *b, const char *s)
+static void field_row(struct buf *b, const char *label)
 {
-    char day[11];
+    buf_addf(b, "<div><dt>%s</dt><dd>", label);
+}
 
-    if (strlen(s) > 10 && s[10] == 'T') {
-        memcpy(day, s, 10);
-        day[10] = '\0';
-        web_date(b, day);
-        return;
+static void field_end(struct buf *b, const char *src)
+{
+    if (src) {
+        buf_addstr(b, " <span class=\"source\">(from ");
+        web_esc(b, source_words(src));
+        buf_addstr(b, ")</span>");
     }
-    web_date(b, s);
+    buf_addstr(b, "</dd></div>\n");
 }
 
-static void show_field(struct buf *b, json_t *v, enum kind kind)
-{
-    const char *s = json_string_value(v);
-
-    if (kind == K_INT)
-        buf_addf(b, "%lld", (long long)json_integer_value(v));
-    else if (kind == K_ID)
-        web_id_label(b, s);
-    else if (kind == K_DATE)
-        show_date(b, s);
-    else
-        web_esc(b, s);
-}
-
-static void render_fields(struct buf *b, json_t *rec)
+static void render_fields(struct buf *b, const struct web *w, const struct catalog_report *rep,
+                          const struct meta_fields *f)
 {
     buf_addstr(b, "<h2>About this report</h2>\n<dl class=\"fields\">\n");
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        json_t *v = json_object_get(rec, fields[i].key);
-        int ok = fields[i].kind == K_INT ? json_is_integer(v)
-                                         : json_is_string(v) && *json_string_value(v);
-        if (!ok)
+        const char *v = f->v[fields[i].field], *src = f->src[fields[i].field];
+        if (!v || !*v)
             continue;
-        buf_addf(b, "<div><dt>%s</dt><dd>", fields[i].label);
-        show_field(b, v, fields[i].kind);
-        field_source(b, rec, fields[i].key);
-        buf_addstr(b, "</dd></div>\n");
-    }
-    buf_addf(b, "<div><dt>sha256</dt><dd class=\"sha\">%s</dd></div>\n",
-             rec_str(rec, "sha256") ? rec_str(rec, "sha256") : "");
-    buf_addstr(b, "</dl>\n");
-}
-
-static void page_link(struct buf *b, const char *sha, long long page)
-{
-    buf_addf(b, "<a href=\"/file/%s#page=%lld\">%lld</a>", sha, page, page);
-}
-
-/*
- * Themes or topics: an id, or an object {"id", "label", "pages": [..]} when
- * the record carries the evidence; each links to the search for it.
- */
-static void render_tags(struct buf *b, json_t *rec, const char *key, const char *heading,
-                        const char *param, const char *sha)
-{
-    json_t *arr = json_object_get(rec, key), *v;
-    size_t i;
-
-    if (!json_is_array(arr) || !json_array_size(arr))
-        return;
-    buf_addf(b, "<h2>%s</h2>\n<ul class=\"tags\">\n", heading);
-    json_array_foreach(arr, i, v) {
-        const char *id = json_is_string(v) ? json_string_value(v) : rec_str(v, "id");
-        const char *label = json_is_object(v) ? rec_str(v, "label") : NULL;
-        json_t *pages = json_is_object(v) ? json_object_get(v, "pages") : NULL, *p;
-        size_t j;
-
-        if (!id)
-            continue;
-        buf_addf(b, "<li><a href=\"/search?%s=", param);
-        web_urlenc(b, id);
-        buf_addstr(b, "\">");
-        if (label)
-            web_esc(b, label);
+        field_row(b, fields[i].label);
+        if (fields[i].kind == K_ID && fields[i].filter >= 0)
+            web_label(b, w, (enum filter_field)fields[i].filter, v);
+        else if (fields[i].kind == K_DATE)
+            web_date_time(b, v);
         else
-            web_id_label(b, id);
+            web_esc(b, v);
+        field_end(b, src);
+    }
+    buf_addf(b, "<div><dt>Pages</dt><dd>%d</dd></div>\n", rep->pages);
+    buf_addstr(b, "<div><dt>File</dt><dd>");
+    web_esc(b, rep->name ? rep->name : "");
+    buf_addf(b, " (%s, %.1f MB)</dd></div>\n", rep->format ? rep->format : "?",
+             (double)rep->bytes / (1024.0 * 1024.0));
+    buf_addstr(b, "<div><dt>Added to this repository</dt><dd>");
+    web_date_time(b, rep->added_at ? rep->added_at : "");
+    buf_addf(b, "</dd></div>\n<div><dt>sha256</dt><dd class=\"sha\">%s</dd></div>\n</dl>\n",
+             rep->sha256);
+}
+
+static void page_link(struct buf *b, const char *sha, int page)
+{
+    buf_addf(b, "<a href=\"/file/%s#page=%d\">%d</a>", sha, page, page);
+}
+
+/* Themes or topics, each linking to the search for it, with its evidence. */
+static void render_tags(struct buf *b, const struct web *w, const struct meta_fields *f,
+                        enum taxonomy_kind kind, const char *sha)
+{
+    int field = kind == TAXONOMY_THEME ? FILTER_THEME : FILTER_TOPIC;
+    const char *param = kind == TAXONOMY_THEME ? "theme" : "topic";
+    int any = 0;
+
+    for (size_t i = 0; i < f->ntags; i++) {
+        const struct meta_tag *t = &f->tags[i];
+        if (t->kind != kind)
+            continue;
+        if (!any++)
+            buf_addf(b, "<h2>%s</h2>\n<ul class=\"tags\">\n",
+                     kind == TAXONOMY_THEME ? "Themes" : "Learning topics");
+        buf_addf(b, "<li><a href=\"/search?%s=", param);
+        web_urlenc(b, t->id);
+        buf_addstr(b, "\">");
+        web_label(b, w, (enum filter_field)field, t->id);
         buf_addstr(b, "</a>");
-        if (json_is_array(pages) && json_array_size(pages)) {
-            buf_addstr(b, " <span class=\"pages\">pages ");
-            json_array_foreach(pages, j, p) {
-                if (!json_is_integer(p))
-                    continue;
-                if (j)
+        if (t->user) {
+            buf_addstr(b, " <span class=\"pages\">(set by a user)</span>");
+        } else if (t->npages) {
+            buf_addf(b, " <span class=\"pages\">page%s ", t->npages == 1 ? "" : "s");
+            for (size_t p = 0; p < t->npages; p++) {
+                if (p)
                     buf_addstr(b, ", ");
-                page_link(b, sha, (long long)json_integer_value(p));
+                page_link(b, sha, t->pages[p]);
+            }
+            if (t->phrases && *t->phrases) {
+                buf_addstr(b, ": “");
+                web_esc(b, t->phrases);
+                buf_addstr(b, "”");
             }
             buf_addstr(b, "</span>");
         }
         buf_addstr(b, "</li>\n");
     }
-    buf_addstr(b, "</ul>\n");
+    if (any)
+        buf_addstr(b, "</ul>\n");
 }
 
-static void render_recommendations(struct buf *b, json_t *rec)
+static void render_items(struct buf *b, const struct meta_fields *f, const char *sha)
 {
-    json_t *arr = json_object_get(rec, "recommendations"), *v;
-    size_t i;
+    static const char *const heads[] = {"Recommendations", "Learning points"};
 
-    if (!json_is_array(arr) || !json_array_size(arr))
-        return;
-    buf_addstr(b, "<h2>Recommendations</h2>\n<ol class=\"recs\">\n");
-    json_array_foreach(arr, i, v) {
-        const char *text = json_is_string(v) ? json_string_value(v) : rec_str(v, "text");
-        if (!text)
-            continue;
-        buf_addstr(b, "<li>");
-        web_esc(b, text);
-        buf_addstr(b, "</li>\n");
+    for (int k = 0; k < 2; k++) {
+        int any = 0;
+        for (size_t i = 0; i < f->nitems; i++) {
+            const struct meta_item *it = &f->items[i];
+            if ((int)it->kind != k)
+                continue;
+            if (!any++)
+                buf_addf(b, "<h2>%s</h2>\n<ul class=\"recs\">\n", heads[k]);
+            buf_addstr(b, "<li><span class=\"label\">");
+            web_esc(b, it->label);
+            buf_addstr(b, "</span> ");
+            web_esc(b, it->text);
+            buf_addstr(b, " <span class=\"pages\">(page ");
+            page_link(b, sha, it->page);
+            buf_addstr(b, ")</span></li>\n");
+        }
+        if (any)
+            buf_addstr(b, "</ul>\n");
     }
-    buf_addstr(b, "</ol>\n");
 }
 
-/* Where the report was published, and whether it still is. */
-static void render_source(struct buf *b, json_t *rec)
+struct siblings {
+    struct buf *b;
+    const struct web *w;
+    int n;
+};
+
+static int sibling(int64_t id, const char *kind, const char *title, void *ctx)
 {
-    const char *url = rec_str(rec, "source_url");
-    json_t *online = json_object_get(rec, "online");
-    const char *gone = rec_str(rec, "offline_since");
+    struct siblings *s = ctx;
+
+    if (!s->n++)
+        buf_addstr(s->b, "<h2>Other documents of this review</h2>\n<ul>\n");
+    buf_addf(s->b, "<li><a href=\"/report/%lld\">", (long long)id);
+    web_esc(s->b, title && *title ? title : "(untitled)");
+    buf_addstr(s->b, "</a>");
+    if (kind && *kind) {
+        buf_addstr(s->b, " (");
+        web_label(s->b, s->w, FILTER_KIND, kind);
+        buf_addstr(s->b, ")");
+    }
+    buf_addstr(s->b, "</li>\n");
+    return 0;
+}
+
+/* Where the report was published, and whether it still is (the crawler's view). */
+static void render_source(struct buf *b, struct catalog *cat, int64_t id,
+                          const struct meta_fields *f)
+{
+    const char *url = f->v[META_SOURCE_URL];
+    sqlite3_stmt *st = NULL;
+    int online = -1;
+    char *gone = NULL;
 
     if (!url)
         return;
+    if (catalog_prepare(cat, "SELECT online, gone_since FROM crawl_report_status "
+                             "WHERE report_id = ?", &st, NULL) == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            online = sqlite3_column_int(st, 0);
+            if (sqlite3_column_text(st, 1))
+                gone = xstrdup((const char *)sqlite3_column_text(st, 1));
+        }
+        sqlite3_finalize(st);
+    }
+    if (online < 0 && f->v[META_ONLINE])
+        online = !strcmp(f->v[META_ONLINE], "true");
     buf_addstr(b, "<h2>Where it was published</h2>\n<p class=\"source-url\">");
     if (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7)) {
         buf_addstr(b, "<a rel=\"noreferrer noopener\" href=\"");
@@ -234,93 +244,60 @@ static void render_source(struct buf *b, json_t *rec)
         web_esc(b, url); /* never a link: javascript:, data: and such stay text */
     }
     buf_addstr(b, "</p>\n");
-    if (json_is_false(online)) {
+    if (online == 0) {
         buf_addstr(b, "<p class=\"offline\">No longer online");
         if (gone) {
             buf_addstr(b, " since ");
-            show_date(b, gone);
+            web_date_time(b, gone);
         }
-        buf_addstr(b, ": the copy here is the one kept when it was fetched.</p>\n");
+        buf_addstr(b, ". The copy here is the one kept when it was fetched.</p>\n");
     }
+    free(gone);
 }
 
-/*
- * The pages of this report that match q, best first, with snippets.
- * TODO(#6): use search/'s page listing (issue #5, --pages) once it lands;
- * until then the same index query, restricted to the report's pages.
- */
-static int render_matches(struct buf *b, struct xdb *db, const char *sha, const char *q,
+/* The pages of this report that match q, by page, with their snippets. */
+static int render_matches(struct web_req *r, const struct catalog_report *rep, const char *q,
                           struct cr_err *err)
 {
-    static const struct xdb_prefix prefixes[] = {{"title", IX_P_TITLE, 0}};
-    char term[96];
-    const char *terms[1] = {term};
-    struct xdb_filter_group only = {terms, 1, 0};
-    struct xdb_query xq;
-    struct xdb_result *res = NULL;
+    struct buf *b = &r->body;
+    struct query_opts o;
+    struct query_results res;
     int rc;
 
-    snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, sha);
-    memset(&xq, 0, sizeof(xq));
-    xq.text = q;
-    xq.flags = XDB_Q_WILDCARD;
-    xq.prefixes = prefixes;
-    xq.nprefixes = 1;
-    xq.filters = &only;
-    xq.nfilters = 1;
-    xq.collapse_slot = -1;
-    xq.sort_slot = -1;
-    xq.limit = MAX_PAGE_HITS;
-    xq.snippet_chars = QUERY_SNIPPET_CHARS;
-    xq.hi_start = QUERY_HI_START;
-    xq.hi_end = QUERY_HI_END;
-    xq.text_sep = IX_TEXT_SEP;
-    rc = xdb_search(db, &xq, &res, err);
+    memset(&o, 0, sizeof(o));
+    o.text = q;
+    o.vocab = r->w->o.vocab;
+    o.sha256 = rep->sha256;
+    o.pages = 1;
+    o.limit = 1;
+    rc = query_run(r->t->db, &o, &res, err);
     if (rc < 0)
         return rc;
     buf_addstr(b, "<h2 id=\"matches\">Pages that match <q>");
     web_esc(b, q);
-    buf_addf(b, "</q> (%u)</h2>\n", res->estimated);
-    if (res->nhits)
+    buf_addf(b, "</q> (%zu)</h2>\n", res.n ? res.hits[0].npages : 0);
+    if (res.n && res.hits[0].npages) {
         buf_addstr(b, "<ol class=\"pagehits\">\n");
-    for (size_t i = 0; i < res->nhits; i++) {
-        const struct xdb_hit *h = &res->hits[i];
-        json_t *rec = json_loadb(h->data, strcspn(h->data, "\n"), 0, NULL);
-        long long page = (long long)json_integer_value(json_object_get(rec, "page"));
-
-        buf_addf(b, "<li><a href=\"/file/%s#page=%lld\">Page %lld</a>", sha, page, page);
-        if (h->snippet && *h->snippet) {
-            buf_addstr(b, "<p class=\"snippet\">");
-            web_snippet(b, h->snippet);
-            buf_addstr(b, "</p>");
+        for (size_t i = 0; i < res.hits[0].npages && i < MAX_PAGE_HITS; i++) {
+            const struct query_page *p = &res.hits[0].pages[i];
+            buf_addf(b, "<li><a href=\"/file/%s#page=%d\">Page %d</a>", rep->sha256, p->page,
+                     p->page);
+            if (p->snippet && *p->snippet) {
+                buf_addstr(b, "<p class=\"snippet\">");
+                web_snippet(b, p->snippet);
+                buf_addstr(b, "</p>");
+            }
+            buf_addstr(b, "</li>\n");
         }
-        buf_addstr(b, "</li>\n");
-        json_decref(rec);
-    }
-    if (res->nhits)
         buf_addstr(b, "</ol>\n");
-    xdb_result_free(res);
+    } else {
+        buf_addstr(b, "<p>None of its pages match.</p>\n");
+    }
+    query_results_release(&res);
     return 0;
 }
 
-/* Fills rec from the catalogue row when the index has no record. */
-static json_t *record_from_catalogue(const struct catalog_report *rep)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "id", json_integer(rep->id));
-    json_object_set_new(o, "sha256", json_string(rep->sha256));
-    if (rep->title)
-        json_object_set_new(o, "title", json_string(rep->title));
-    if (rep->pages)
-        json_object_set_new(o, "pages", json_integer(rep->pages));
-    json_object_set_new(o, "format", json_string(rep->format ? rep->format : ""));
-    json_object_set_new(o, "name", json_string(rep->name ? rep->name : ""));
-    json_object_set_new(o, "added", json_string(rep->added_at ? rep->added_at : ""));
-    return o;
-}
-
-static void render_state(struct buf *b, const struct catalog_report *rep, int indexed)
+static void render_state(struct buf *b, const struct catalog_report *rep)
 {
     if (rep->state && !strcmp(rep->state, "failed")) {
         buf_addstr(b, "<p class=\"warning\">Its text could not be read (");
@@ -330,46 +307,46 @@ static void render_state(struct buf *b, const struct catalog_report *rep, int in
             web_esc(b, rep->fail_detail);
         }
         buf_addstr(b, "), so searches do not find it.</p>\n");
-    } else if (!indexed) {
-        buf_addstr(b, "<p class=\"warning\">Not indexed yet: run 'casereview index' and "
+    } else if (!rep->state || strcmp(rep->state, "indexed")) {
+        buf_addstr(b, "<p class=\"warning\">Not indexed yet: once 'casereview index' has run, "
                       "searches will find it.</p>\n");
     }
 }
 
-static void render_report(struct web_req *r, const struct catalog_report *rep, json_t *rec,
-                          int indexed)
+static void render_report(struct web_req *r, const struct catalog_report *rep,
+                          const struct meta_fields *f)
 {
     struct buf *b = &r->body;
-    const char *title = rec_str(rec, "title"), *q = web_param(r, "q");
+    const char *title = f->v[META_TITLE] ? f->v[META_TITLE] : rep->title;
+    const char *q = web_param(r, "q");
+    struct siblings sib = {b, r->w, 0};
     struct cr_err err;
-    size_t meta_at;
 
     web_page_start(b, title ? title : "Report", WEB_NAV_NONE);
     buf_addstr(b, "<article class=\"report\">\n<h1>");
     web_esc(b, title ? title : "(untitled)");
-    buf_addstr(b, "</h1>\n<p class=\"meta\">");
-    meta_at = b->len;
-    web_record_meta(b, rec);
-    if (b->len == meta_at)
-        buf_addf(b, "Report %lld", (long long)rep->id);
-    buf_addstr(b, "</p>\n");
-    render_state(b, rep, indexed);
+    buf_addf(b, "</h1>\n<p class=\"meta\">Report %lld</p>\n", (long long)rep->id);
+    render_state(b, rep);
     buf_addf(b, "<p class=\"actions\"><a class=\"button\" href=\"/file/%s\">Open the %s</a>",
              rep->sha256, rep->format && !strcmp(rep->format, "pdf") ? "PDF" : "file");
-    buf_addstr(b, " <a href=\"/search\">Back to the search</a></p>\n");
-    if (q && *q && indexed && r->t->db) {
-        cr_err_clear(&err);
-        if (query_validate(q, &err) < 0 || render_matches(b, r->t->db, rep->sha256, q, &err) < 0) {
-            buf_addstr(b, "<p class=\"error\">");
-            web_esc(b, err.msg);
-            buf_addstr(b, "</p>\n");
-        }
+    buf_addstr(b, " <a href=\"/search\">Search the reports</a></p>\n");
+    cr_err_clear(&err);
+    if (q && *q && r->t->db && render_matches(r, rep, q, &err) < 0) {
+        buf_addstr(b, "<p class=\"error\" role=\"alert\">");
+        web_esc(b, err.msg);
+        buf_addstr(b, "</p>\n");
     }
-    render_fields(b, rec);
-    render_tags(b, rec, "themes", "Themes", "theme", rep->sha256);
-    render_tags(b, rec, "topics", "Learning topics", "topic", rep->sha256);
-    render_recommendations(b, rec);
-    render_source(b, rec);
+    render_fields(b, r->w, rep, f);
+    render_tags(b, r->w, f, TAXONOMY_THEME, rep->sha256);
+    render_tags(b, r->w, f, TAXONOMY_TOPIC, rep->sha256);
+    render_items(b, f, rep->sha256);
+    /* the other documents are a help, not the page: a failure to list them shows nothing */
+    if (f->v[META_REVIEW_ID] &&
+        meta_siblings(r->t->cat, rep->id, f->v[META_REVIEW_ID], sibling, &sib, &err) < 0)
+        log_debug("serve: report %lld: %s", (long long)rep->id, err.msg);
+    if (sib.n)
+        buf_addstr(b, "</ul>\n");
+    render_source(b, r->t->cat, rep->id, f);
     buf_addstr(b, "</article>\n");
     web_page_end(b);
 }
@@ -378,9 +355,9 @@ void web_page_report(struct web_req *r, const char *rest)
 {
     struct web_thread *t;
     struct catalog_report rep;
+    struct meta_fields f;
     struct cr_err err;
-    json_t *rec;
-    int found = 0, indexed;
+    int found = 0, described = 0;
     size_t n = strlen(rest);
 
     if (n == 0 || n > 15 || strspn(rest, "0123456789") != n) {
@@ -402,11 +379,12 @@ void web_page_report(struct web_req *r, const char *rest)
                                                  "number; it may have been removed.");
         return;
     }
-    rec = load_record(t->db, rep.sha256);
-    indexed = rec != NULL;
-    if (!rec)
-        rec = record_from_catalogue(&rep);
-    render_report(r, &rep, rec, indexed);
-    json_decref(rec);
+    if (meta_load(t->cat, rep.id, &f, &described, &err) < 0) {
+        web_error_page(r, 500, "Cannot read the catalogue", err.msg);
+        catalog_report_release(&rep);
+        return;
+    }
+    render_report(r, &rep, &f);
+    meta_fields_release(&f);
     catalog_report_release(&rep);
 }

@@ -265,7 +265,7 @@ static enum MHD_Result send_response(struct web_req *r)
     return ret;
 }
 
-static void route(struct web_req *r)
+static void route_get(struct web_req *r)
 {
     const char *p = r->path;
 
@@ -277,6 +277,14 @@ static void route(struct web_req *r)
         web_page_report(r, p + 8);
     else if (!strncmp(p, "/file/", 6))
         web_page_file(r, p + 6);
+    else if (!strcmp(p, "/compare"))
+        web_page_compare(r);
+    else if (!strcmp(p, "/pack"))
+        web_page_pack(r);
+    else if (!strcmp(p, "/citations.ris"))
+        web_page_citations(r);
+    else if (!strcmp(p, "/saved"))
+        web_page_saved(r);
     else if (!strcmp(p, "/static/style.css"))
         web_page_style(r);
     else if (!strcmp(p, "/static/icon.svg") || !strcmp(p, "/favicon.ico"))
@@ -286,9 +294,36 @@ static void route(struct web_req *r)
                        "There is no page at this address. Try the search page.");
 }
 
+static int is_post_route(const char *p)
+{
+    return !strcmp(p, "/saved") || !strcmp(p, "/saved/seen") || !strcmp(p, "/saved/remove");
+}
+
+/*
+ * A form posted from another site's page (cross-site request forgery) must
+ * not change what this user saved: browsers name the page's origin in
+ * Origin and say where a request comes from in Sec-Fetch-Site. A client that
+ * sends neither (curl, a script of the user's own) is let through.
+ */
+static int post_allowed(struct web_req *r)
+{
+    const char *origin = web_req_header(r, "Origin");
+    const char *site = web_req_header(r, "Sec-Fetch-Site");
+    const char *host = web_req_header(r, MHD_HTTP_HEADER_HOST);
+
+    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+        return 0;
+    if (origin) {
+        if (!host || strncmp(origin, "http://", 7) || strcmp(origin + 7, host))
+            return 0;
+    }
+    return 1;
+}
+
 static void dispatch(struct web_req *r)
 {
     int is_get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+    int is_post = !strcmp(r->method, "POST") && is_post_route(r->path);
 
     if (!host_ok(r)) {
         web_error_page(r, 421, "Wrong address",
@@ -300,17 +335,32 @@ static void dispatch(struct web_req *r)
                        "The address of this request is too long. Shorten the search.");
         return;
     }
-    if (!is_get) {
-        web_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-        web_error_page(r, 405, "Not allowed", "This server only shows pages; it changes nothing.");
+    if (!is_get && !is_post) {
+        web_header(r, MHD_HTTP_HEADER_ALLOW, is_post_route(r->path) ? "GET, HEAD, POST"
+                                                                    : "GET, HEAD");
+        web_error_page(r, 405, "Not allowed", "This page can only be read.");
         return;
     }
+    if (is_post && r->form_over) {
+        web_error_page(r, 413, "Too much", "The form sent more than this server accepts.");
+        return;
+    }
+    if (is_post && !post_allowed(r)) {
+        web_error_page(r, 403, "Refused", "A page from another site cannot change your saved "
+                                          "searches.");
+        return;
+    }
+    if (is_post)
+        web_form_parse(r, r->form.data ? r->form.data : "", r->form.len);
     if (r->params_bad || r->path_nul) {
         web_error_page(r, 400, "Bad request",
                        "The address has too many parameters, or holds a NUL byte.");
         return;
     }
-    route(r);
+    if (is_post)
+        web_post_saved(r, r->path + strlen("/saved"));
+    else
+        route_get(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -320,7 +370,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct web_req *r = *con_cls;
 
     (void)version;
-    (void)upload_data;
     if (!r) {
         r = on_uri(cls, url, conn);
         *con_cls = r;
@@ -328,8 +377,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->conn = conn;
     r->method = method;
     r->path = url;
+    if (!r->started) {
+        r->started = 1;
+        if (!strcmp(method, "POST")) {
+            const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (cl && strtoull(cl, NULL, 10) > WEB_MAX_BODY)
+                r->form_over = 1; /* answered now, before the body is read */
+            else
+                return MHD_YES;  /* the body comes in the next calls */
+        }
+    }
     if (*upload_size) {
-        /* no page takes a body yet: drop it (bounded by the connection's memory limit) */
+        /* a body: kept up to the cap for a form, dropped otherwise */
+        if (!r->form_over && buf_append(&r->form, upload_data, *upload_size, NULL) < 0)
+            r->form_over = 1;
         *upload_size = 0;
         return MHD_YES;
     }
@@ -429,6 +491,7 @@ int web_start(struct web **out, const struct web_opts *o, struct cr_err *err)
     if (pthread_key_create(&w->key, thread_free) != 0)
         CR_BUG("pthread_key_create failed");
     w->key_made = 1;
+    pthread_mutex_init(&w->pack_lock, NULL);
     if (o->verbose)
         flags |= MHD_USE_ERROR_LOG;
     w->d = MHD_start_daemon(
@@ -469,8 +532,10 @@ void web_stop(struct web *w)
         return;
     if (w->d)
         MHD_stop_daemon(w->d); /* joins the pool: each thread's handles close as it ends */
-    if (w->key_made)
+    if (w->key_made) {
         pthread_key_delete(w->key);
+        pthread_mutex_destroy(&w->pack_lock);
+    }
     free(w->bind);
     free(w->url);
     free(w);

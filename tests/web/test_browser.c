@@ -18,10 +18,14 @@
 #include <unistd.h>
 
 #include "lib/home.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
+#include "search/filter.h"
 #include "web/web.h"
 
-static const char *const shots[] = {"01-search.png", "03-report.png", "06-phone-search.png",
+static const char *const shots[] = {"01-search.png",     "02-facet.png",
+                                    "03-report.png",     "04-compare.png",
+                                    "05-compare-cell.png", "06-phone-search.png",
                                     "07-phone-report.png"};
 
 static void run_ok(const char *home, ...)
@@ -44,6 +48,19 @@ static void run_ok(const char *home, ...)
     th_result_release(&r);
 }
 
+/* The shipped taxonomy's names, as `casereview serve` gives the server. */
+static struct filter_vocab *test_vocab(void)
+{
+    struct filter_vocab *v = filter_vocab_new();
+    struct taxonomy *t = NULL;
+
+    filter_vocab_add_nations(v);
+    assert_int_equal(taxonomy_load_default(&t, NULL), 0);
+    filter_vocab_from_taxonomy(v, t);
+    taxonomy_free(t);
+    return v;
+}
+
 /* <build>/test-output/web, from the program under test's path. New string. */
 static char *out_dir(void)
 {
@@ -64,6 +81,7 @@ static void test_browser_search_facet_report_compare(void **state)
     struct home home;
     struct web_opts o;
     struct web *w = NULL;
+    struct filter_vocab *vocab;
     struct stat st;
     int rc;
 
@@ -78,11 +96,13 @@ static void test_browser_search_facet_report_compare(void **state)
     assert_int_equal(home_open(&home, home_dir, 0, NULL), 0);
     memset(&o, 0, sizeof(o));
     o.home = &home;
+    o.vocab = vocab = test_vocab();
     o.verbose = getenv("CASEREVIEW_WEB_VERBOSE") != NULL;
     assert_int_equal(web_start(&w, &o, NULL), 0);
     assert_int_equal(th_sh("rm -rf '%s' && mkdir -p '%s'", out, out), 0);
     rc = th_sh("node '%s' '%s' '%s'", script, web_url(w), out);
     web_stop(w);
+    filter_vocab_free(vocab);
     home_release(&home);
     assert_int_equal(rc, 0);
     for (size_t i = 0; i < sizeof(shots) / sizeof(shots[0]); i++) {

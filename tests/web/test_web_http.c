@@ -26,8 +26,12 @@
 #include "lib/buf.h"
 #include "lib/home.h"
 #include "lib/store.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
+#include "search/filter.h"
 #include "web/web.h"
+
+#include <zip.h>
 
 #define HOSTILE "<script>alert(1)</script>"
 
@@ -38,6 +42,7 @@ struct fx {
     char sha_a[65];        /* report-a.pdf */
     char sha_big[65];
     struct home home;
+    struct filter_vocab *vocab;
     struct web *w;
 };
 
@@ -106,6 +111,23 @@ static char *big_pdf(const char *dir)
     return big;
 }
 
+/* The shipped taxonomy's names, as `casereview serve` gives the server. */
+static struct filter_vocab *test_vocab(void)
+{
+    struct filter_vocab *v = filter_vocab_new();
+    struct taxonomy *t = NULL;
+    struct cr_err err;
+
+    filter_vocab_add_nations(v);
+    if (taxonomy_load_default(&t, &err) < 0) {
+        print_error("taxonomy: %s\n", err.msg);
+        fail();
+    }
+    filter_vocab_from_taxonomy(v, t);
+    taxonomy_free(t);
+    return v;
+}
+
 static int group_setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof(*f));
@@ -123,8 +145,10 @@ static int group_setup(void **state)
     assert_int_equal(store_hash_file(a, f->sha_a, &bytes, NULL), 0);
     assert_int_equal(store_hash_file(f->big, f->sha_big, &bytes, NULL), 0);
     assert_int_equal(home_open(&f->home, f->home_dir, 0, NULL), 0);
+    f->vocab = test_vocab();
     memset(&o, 0, sizeof(o));
     o.home = &f->home;
+    o.vocab = f->vocab;
     o.port = 0;
     o.threads = 2;
     o.timeout_s = 2;
@@ -146,6 +170,7 @@ static int group_teardown(void **state)
     struct fx *f = *state;
 
     web_stop(f->w);
+    filter_vocab_free(f->vocab);
     home_release(&f->home);
     th_rm_rf(f->dir);
     free(f->dir);
@@ -255,6 +280,27 @@ static void expect_page(const char *path, long status, ...)
     }
     va_end(ap);
     resp_release(&r);
+}
+
+/* The first href="…" after marker in html, with &amp; undone. New string or NULL. */
+static char *href_after(const char *html, const char *marker)
+{
+    const char *p = strstr(html, marker), *end;
+    struct buf b = BUF_INIT;
+
+    if (!p || !(p = strstr(p, "href=\"")))
+        return NULL;
+    p += 6;
+    end = strchr(p, '"');
+    for (; p < end; p++) {
+        if (!strncmp(p, "&amp;", 5)) {
+            buf_addch(&b, '&');
+            p += 4;
+        } else {
+            buf_addch(&b, *p);
+        }
+    }
+    return buf_take(&b);
 }
 
 /* A raw connection to the server (for requests curl would not send as they are). */
@@ -400,6 +446,277 @@ static void test_web_report_page(void **state)
     expect_page("/report/1?q=%22open", 200, "never closed", NULL);
     free(file_link);
     free(page_link);
+}
+
+
+/* ---- filters, facets, dates, order ---- */
+
+static void test_web_filters(void **state)
+{
+    (void)state;
+    expect_page("/search?theme=bruising-non-mobile", 200, "1 report matches",
+                "Serious Case Review: Child T", "Theme: Bruising in non-mobile babies", NULL);
+    /* a theme by its label, a nation by its name */
+    expect_page("/search?theme=Bruising+in+non-mobile+babies&nation=England", 200,
+                "1 report matches", NULL);
+    /* one field's values OR, different fields AND */
+    expect_page("/search?nation=england&nation=wales", 200, "3 reports match", NULL);
+    expect_page("/search?theme=bruising-non-mobile&nation=wales", 200, "No reports match",
+                NULL);
+    expect_page("/search?theme=no-such-theme", 400, "unknown theme", "closest known", NULL);
+    expect_page("/search?type=cpr", 200, "1 report matches", "Baby R", NULL);
+}
+
+static void test_web_facets_narrow(void **state)
+{
+    struct resp r = get("/search");
+    char *link;
+
+    (void)state;
+    expect_status(&r, "/search", 200);
+    th_assert_contains(r.body.data, "<h2 id=\"facets-h\">Narrow the results</h2>");
+    th_assert_contains(r.body.data, "<h3>Nations</h3>");
+    /* a facet value links to the same search narrowed by it, with its count */
+    th_assert_contains(r.body.data, "href=\"/search?nation=wales\">Wales</a> <span "
+                                    "class=\"count\">1<");
+    link = href_after(r.body.data, "<h3>Years</h3>");
+    assert_non_null(link);
+    assert_true(strstr(link, "from=") && strstr(link, "to="));
+    resp_release(&r);
+    /* following it narrows, and the value shows as in force, with a link that removes it */
+    r = get("/search?nation=wales");
+    th_assert_contains(r.body.data, "1 report matches");
+    th_assert_contains(r.body.data, "aria-current=\"true\"");
+    th_assert_contains(r.body.data, "<span class=\"visually-hidden\">Remove </span>Nation: Wales");
+    resp_release(&r);
+    r = get(link);
+    expect_status(&r, link, 200);
+    th_assert_contains(r.body.data, "1 report matches");
+    resp_release(&r);
+    free(link);
+}
+
+static void test_web_dates_and_order(void **state)
+{
+    struct resp r;
+    const char *a, *b;
+
+    (void)state;
+    expect_page("/search?from=2019&to=2019", 200, "1 report matches", "Child T", NULL);
+    expect_page("/search?from=2020-01", 200, "2 reports match", "Baby R", NULL);
+    expect_page("/search?from=2020-02-01", 200, "1 report matches", "Baby R", NULL);
+    expect_page("/search?from=2021&to=2019", 400, "after", NULL);
+    r = get("/search?nation=england&nation=wales&sort=-date");
+    a = strstr(r.body.data, "Baby R");
+    b = strstr(r.body.data, "Child T");
+    assert_true(a && b && a < b); /* 2021 before 2019 */
+    th_assert_contains(r.body.data, "<option value=\"-date\" selected>");
+    resp_release(&r);
+    r = get("/search?nation=england&nation=wales&sort=date");
+    a = strstr(r.body.data, "Baby R");
+    b = strstr(r.body.data, "Child T");
+    assert_true(a && b && b < a);
+    resp_release(&r);
+}
+
+/* ---- compare ---- */
+
+/* The first cell of the heat map that links to reports: its href (new) and its number. */
+static char *first_cell(const char *html, long *n)
+{
+    for (const char *p = html; (p = strstr(p, "<td class=\"h")); p++) {
+        const char *a = strchr(p, '>');
+        if (a && !strncmp(a + 1, "<a href=\"", 9)) {
+            char *href = href_after(p, "<a href=");
+            const char *text = strstr(a + 10, "\">");
+            *n = text ? strtol(text + 2, NULL, 10) : -1;
+            return href;
+        }
+    }
+    return NULL;
+}
+
+static void test_web_compare_cells_link_their_search(void **state)
+{
+    static const char *const pages[] = {"/compare", "/compare?rows=nation&cols=theme",
+                                        "/compare?rows=year&cols=topic",
+                                        "/compare?rows=type&cols=theme&q=child"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        struct resp r = get(pages[i]), s;
+        char *href, want[64];
+        long n = -1;
+
+        expect_status(&r, pages[i], 200);
+        th_assert_contains(r.body.data, "<table class=\"heat\">");
+        th_assert_contains(r.body.data, "<svg class=\"chart\"");
+        th_assert_contains(r.body.data, "<rect class=\"bar\"");
+        href = first_cell(r.body.data, &n);
+        assert_non_null(href);
+        assert_true(n >= 1);
+        s = get(href);
+        expect_status(&s, href, 200);
+        snprintf(want, sizeof(want), "<h2 id=\"results-h\">%ld report", n);
+        th_assert_contains(s.body.data, want);
+        resp_release(&s);
+        resp_release(&r);
+        free(href);
+    }
+    expect_page("/compare?rows=year&cols=topic&share=1", 200, "%", NULL);
+    expect_page("/compare?rows=colour", 400, "&#39;rows&#39; must be", NULL);
+    expect_page("/compare?cols=partnership", 400, "&#39;cols&#39; must be", NULL);
+    expect_page("/compare?theme=no-such-theme", 400, "unknown theme", NULL);
+}
+
+/* ---- taking results away ---- */
+
+static void test_web_citations(void **state)
+{
+    struct resp r = get("/citations.ris?q=neglect");
+
+    (void)state;
+    expect_status(&r, "/citations.ris", 200);
+    th_assert_contains(r.head.data, "Content-Type: application/x-research-info-systems");
+    th_assert_contains(r.head.data, "attachment; filename=\"casereview-citations.ris\"");
+    th_assert_contains(r.body.data, "TY  - RPRT\r\n");
+    th_assert_contains(r.body.data, "TI  - Serious Case Review: Child T\r\n");
+    th_assert_contains(r.body.data, "ER  - ");
+    resp_release(&r);
+    expect_page("/citations.ris?theme=no-such-theme", 400, NULL);
+}
+
+static void test_web_learning_pack(void **state)
+{
+    struct resp r = get("/pack?type=scr");
+    zip_error_t ze;
+    zip_source_t *src;
+    zip_t *z;
+    int pdfs = 0, index = 0, ris = 0;
+
+    (void)state;
+    expect_status(&r, "/pack", 200);
+    th_assert_contains(r.head.data, "Content-Type: application/zip");
+    th_assert_contains(r.head.data, "casereview-learning-pack.zip");
+    zip_error_init(&ze);
+    src = zip_source_buffer_create(r.body.data, r.body.len, 0, &ze);
+    assert_non_null(src);
+    z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    assert_non_null(z);
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        zip_stat_t st;
+        zip_file_t *f;
+        char *data, sha[65];
+
+        assert_int_equal(zip_stat_index(z, (zip_uint64_t)i, 0, &st), 0);
+        data = xmalloc(st.size + 1);
+        f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+        assert_non_null(f);
+        assert_int_equal(zip_fread(f, data, st.size), (zip_int64_t)st.size);
+        zip_fclose(f);
+        data[st.size] = '\0';
+        if (strstr(name, ".pdf")) {
+            pdfs++;
+            store_hash_mem(data, st.size, sha);
+            assert_string_equal(sha, F->sha_a); /* the one serious case review, intact */
+            th_assert_contains(name, "Child T");
+        } else if (strstr(name, "index.html")) {
+            index++;
+            th_assert_contains(data, "Serious Case Review: Child T");
+        } else if (strstr(name, "citations.ris")) {
+            ris++;
+        }
+        free(data);
+    }
+    assert_int_equal(pdfs, 1);
+    assert_int_equal(index, 1);
+    assert_int_equal(ris, 1);
+    zip_close(z);
+    resp_release(&r);
+}
+
+/* ---- saved searches ---- */
+
+static struct resp post(const char *path, const char *body, const char *const *headers)
+{
+    struct resp r = {0, BUF_INIT, BUF_INIT};
+    struct curl_slist *hl = NULL;
+    char *url = xasprintf("http://127.0.0.1:%u%s", web_port(F->w), path);
+    CURL *c = curl_easy_init();
+
+    for (size_t i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.head);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(hl);
+    free(url);
+    buf_addstr(&r.body, "");
+    buf_addstr(&r.head, "");
+    return r;
+}
+
+static void expect_post(const char *path, const char *body, const char *const *headers,
+                        long status, const char *needle)
+{
+    struct resp r = post(path, body, headers);
+
+    expect_status(&r, path, status);
+    if (needle)
+        th_assert_contains(r.head.data, needle);
+    resp_release(&r);
+}
+
+static void test_web_saved_searches(void **state)
+{
+    const char *evil[] = {"Origin: http://casereview.example", NULL};
+    const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
+    const char *same[] = {"Origin: http://127.0.0.1", "Sec-Fetch-Site: same-origin", NULL};
+    char origin[64];
+    const char *mine[] = {origin, NULL};
+    struct buf big = BUF_INIT;
+
+    (void)state;
+    snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%u", web_port(F->w));
+    expect_page("/saved", 200, "No search is saved yet", NULL);
+    expect_post("/saved", "name=Bruising&theme=bruising-non-mobile&from=2019", mine, 303,
+                "Location: /saved?done=saved&name=Bruising");
+    expect_page("/saved", 200, "<h2>Bruising</h2>", "Theme: Bruising in non-mobile babies",
+                "Published from 2019", "Nothing new since", NULL);
+    /* forms from other sites, too big, unnamed, unknown names, and other methods */
+    expect_post("/saved", "name=Evil&q=x", evil, 403, NULL);
+    expect_post("/saved", "name=Evil&q=x", cross, 403, NULL);
+    expect_post("/saved", "name=Same&q=x", same, 403, NULL); /* port differs: another origin */
+    for (int i = 0; i < WEB_MAX_BODY + 10; i++)
+        buf_addch(&big, 'x');
+    expect_post("/saved", big.data, NULL, 413, NULL);
+    buf_release(&big);
+    expect_post("/saved", "q=neglect", NULL, 400, NULL);
+    expect_post("/saved", "name=Bad&theme=no-such-theme", NULL, 400, NULL);
+    expect_post("/saved", "name=%ZZ", NULL, 400, NULL);
+    expect_post("/saved", "name=a%00b", NULL, 400, NULL);
+    expect_post("/search", "q=neglect", NULL, 405, "Allow: GET, HEAD");
+    expect_page("/saved", 200, NULL);
+    {
+        struct resp r = get("/saved");
+        th_assert_not_contains(r.body.data, "<h2>Evil</h2>");
+        th_assert_not_contains(r.body.data, "<h2>Same</h2>");
+        th_assert_not_contains(r.body.data, "<h2>Bad</h2>");
+        resp_release(&r);
+    }
+    expect_post("/saved/seen", "name=Bruising", mine, 303, "done=seen");
+    expect_post("/saved/remove", "name=Bruising", mine, 303, "done=removed");
+    expect_post("/saved/remove", "name=Bruising", mine, 404, NULL);
+    expect_page("/saved", 200, "No search is saved yet", NULL);
 }
 
 static void test_web_not_found(void **state)
@@ -622,8 +939,16 @@ static void test_web_sees_new_reports(void **state)
 
     (void)state;
     expect_page("/search?q=%22county+lines%22", 200, "No reports match", NULL);
+    /* saved a minute ago, so that the report added now is news to it */
+    setenv("CASEREVIEW_NOW", "1700000000", 1);
+    expect_post("/saved", "name=County+lines&q=%22county+lines%22", NULL, 303, NULL);
+    unsetenv("CASEREVIEW_NOW");
     run_ok(F->home_dir, "add", "--quiet", c, NULL);
     run_ok(F->home_dir, "index", NULL);
+    expect_page("/saved", 200, "<strong>1 new report</strong>", "Jacob: 7 minute briefing", NULL);
+    expect_post("/saved/seen", "name=County+lines", NULL, 303, NULL);
+    expect_page("/saved", 200, "Nothing new since", NULL);
+    expect_post("/saved/remove", "name=County+lines", NULL, 303, NULL);
     r = get("/search?q=%22county+lines%22");
     expect_status(&r, "/search?q=county lines", 200);
     th_assert_contains(r.body.data, "<mark>county lines</mark>");
@@ -780,6 +1105,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_web_unknown_params_ignored),
         cmocka_unit_test(test_web_hostile_title_escaped),
         cmocka_unit_test(test_web_report_page),
+        cmocka_unit_test(test_web_filters),
+        cmocka_unit_test(test_web_facets_narrow),
+        cmocka_unit_test(test_web_dates_and_order),
+        cmocka_unit_test(test_web_compare_cells_link_their_search),
+        cmocka_unit_test(test_web_citations),
+        cmocka_unit_test(test_web_learning_pack),
+        cmocka_unit_test(test_web_saved_searches),
         cmocka_unit_test(test_web_not_found),
         cmocka_unit_test(test_web_file_served),
         cmocka_unit_test(test_web_file_traversal),
