@@ -181,9 +181,26 @@ static void render_form(struct buf *b, const struct web_search *s, const char *e
                   "parentheses, neglect* for words that start so, and fields such as "
                   "title:, theme:, partnership:, type:, rec: (in recommendations) or "
                   "published:2019..2021.</p>\n");
+    /* the filters in force ride along with a new query */
+    for (int f = 0; f < WEB_F_COUNT; f++)
+        for (size_t i = 0; i < s->nvals[f]; i++)
+            hidden(b, web_fields[f].param, s->vals[f][i]);
+    if (s->from)
+        hidden(b, "from", s->from);
+    if (s->to)
+        hidden(b, "to", s->to);
+    if (s->sort != WEB_SORT_RELEVANCE)
+        hidden(b, "sort", s->sort == WEB_SORT_NEWEST ? "-date" : "date");
+    buf_addstr(b, "</form>\n");
+    /* a form of its own, so that a plain search keeps a plain address (/search?q=…) */
     buf_addf(b, "<details class=\"more\"%s><summary>Dates and order</summary>\n"
-                "<div class=\"filters\">\n",
+                "<form class=\"filters\" action=\"/search\" method=\"get\">\n",
              s->from || s->to || s->sort != WEB_SORT_RELEVANCE ? " open" : "");
+    if (*s->q)
+        hidden(b, "q", s->q);
+    for (int f = 0; f < WEB_F_COUNT; f++)
+        for (size_t i = 0; i < s->nvals[f]; i++)
+            hidden(b, web_fields[f].param, s->vals[f][i]);
     date_input(b, "from", "Published from", s->from);
     date_input(b, "to", "to", s->to);
     buf_addstr(b, "<div><label for=\"sort\">Order</label><select id=\"sort\" name=\"sort\">");
@@ -191,12 +208,7 @@ static void render_form(struct buf *b, const struct web_search *s, const char *e
     sort_option(b, s, WEB_SORT_NEWEST, "-date", "Newest first");
     sort_option(b, s, WEB_SORT_OLDEST, "date", "Oldest first");
     buf_addstr(b, "</select></div>\n<div><button type=\"submit\" class=\"secondary\">Apply"
-                  "</button></div>\n</div>\n</details>\n");
-    /* the filters in force ride along with a new query */
-    for (int f = 0; f < WEB_F_COUNT; f++)
-        for (size_t i = 0; i < s->nvals[f]; i++)
-            hidden(b, web_fields[f].param, s->vals[f][i]);
-    buf_addstr(b, "</form>\n");
+                  "</button></div>\n</form>\n</details>\n");
 }
 
 /* Filters in force, each a link that removes it. */
