@@ -5,7 +5,7 @@
 # BENCH_TARGETS.
 BENCH_CORPUS ?= ../corpus
 BENCH_FILES ?= 150
-BENCH_TARGETS = bench-index bench-meta bench-crawl
+BENCH_TARGETS = bench-index bench-meta bench-crawl bench-web
 
 .PHONY: bench $(BENCH_TARGETS)
 bench:
@@ -36,3 +36,13 @@ $(BENCH_CRAWL): bench/bench_crawl.c $(BUILD)/obj/tests/site.o $(BUILD)/obj/tests
 		$(BUILD)/libcasereview.a $(call pkg_libs,$(PKGS_MAIN) $(PKGS_TEST)) -lm
 bench-crawl: programs $(BENCH_CRAWL)
 	@$(BENCH_CRAWL) $(abspath $(PROGRAM)) $(BENCH_CRAWL_DOCS) $(BENCH_CRAWL_KB)
+
+# bench-web: `casereview serve` over BENCH_WEB_FILES real PDFs of the corpus,
+# BENCH_WEB_CLIENTS wrk connections for BENCH_WEB_SECONDS against the search
+# page with mixed queries (bench/web_mix.lua).
+BENCH_WEB_FILES ?= 150
+BENCH_WEB_SECONDS ?= 20
+BENCH_WEB_CLIENTS ?= 50
+bench-web: programs
+	@sh bench/bench_web.sh $(BUILD) $(BENCH_CORPUS) $(BENCH_WEB_FILES) $(BENCH_WEB_SECONDS) \
+		$(BENCH_WEB_CLIENTS)
