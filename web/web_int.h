@@ -134,7 +134,7 @@ struct web_search {
     unsigned per_page;
 };
 
-#define WEB_PER_PAGE 20
+#define WEB_PER_PAGE 10      /* results per page, as the command line shows */
 #define WEB_MAX_PACK 200      /* reports in one learning pack */
 #define WEB_MAX_PACK_S "200"
 #define WEB_MAX_PAGE 500      /* deeper paging is refused: refine the search instead */
