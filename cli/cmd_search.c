@@ -196,8 +196,9 @@ static void print_text(const struct query_results *r, const struct search_args *
     const struct query_opts *o = &a->q.o;
     struct buf out = BUF_INIT;
 
-    buf_addf(&out, "%u report%s match%s", r->total, r->total == 1 ? "" : "s",
-             r->total == 1 ? "es" : "");
+    buf_addf(&out, "%s%u report%s match%s", r->total_exact || r->total <= r->n + o->offset
+                                                 ? "" : "about ",
+             r->total, r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
     if (r->n && (o->offset || r->n < r->total))
         buf_addf(&out, " (showing %u–%zu)", o->offset + 1, o->offset + r->n);
     buf_addch(&out, '\n');
@@ -374,7 +375,9 @@ int cmd_search(int argc, char **argv, struct cli_ctx *ctx)
 
     memset(&a, 0, sizeof(a));
     cli_query_init(&a.q);
-    a.q.o.exact = 1;
+    /* counting every match exactly costs more than finding the best ten:
+     * only facets need it; otherwise the total is Xapian's estimate */
+    a.q.o.exact = 0;
     rc = parse(&a, argc, argv);
     if (rc != 0) {
         cli_query_release(&a.q);

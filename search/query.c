@@ -715,9 +715,13 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
         goto out;
     take_hits(r, xr);
     r->total = q.exact ? xr->groups : xr->estimated;
-    if (q.exact && r->total < r->n + o->offset)
-        r->total = (uint32_t)(r->n + o->offset);
     r->total_exact = q.exact;
+    if (!q.exact && r->n < q.limit && (r->n || !o->offset)) {
+        r->total = (uint32_t)(r->n + o->offset); /* every match was returned: exact */
+        r->total_exact = 1;
+    }
+    if (r->total < r->n + o->offset)
+        r->total = (uint32_t)(r->n + o->offset);
     if (o->facets)
         take_facets(r, xr);
     r->rewritten = xstrdup(p.text);
