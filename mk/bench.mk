@@ -46,3 +46,25 @@ BENCH_WEB_CLIENTS ?= 50
 bench-web: programs
 	@sh bench/bench_web.sh $(BUILD) $(BENCH_CORPUS) $(BENCH_WEB_FILES) $(BENCH_WEB_SECONDS) \
 		$(BENCH_WEB_CLIENTS)
+
+# bench-search: search latency (in process and whole process, with quest as
+# the reference) on a synthetic repository of BENCH_REPORTS reports of about
+# BENCH_PAGES pages each, written straight into an index once and kept in
+# $(BUILD)/bench/, and on the real corpus's index when BENCH_CORPUS has one.
+BENCH_REPORTS ?= 10000
+BENCH_PAGES ?= 30
+BENCH_TARGETS += bench-search
+BENCH_SEARCH_SRCS = bench/synth.c bench/synth_words.c bench/bench_search.c
+BENCH_SYNTH = $(BUILD)/bench/synth
+BENCH_SEARCH = $(BUILD)/bench/bench_search
+
+$(BENCH_SYNTH): $(BUILD)/obj/bench/synth.o $(BUILD)/obj/bench/synth_words.o $(BUILD)/libcasereview.a
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_MAIN)) -lm
+
+$(BENCH_SEARCH): $(BUILD)/obj/bench/bench_search.o $(BUILD)/obj/bench/synth_words.o $(BUILD)/libcasereview.a
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_MAIN)) -lm
+
+bench-search: programs $(BENCH_SYNTH) $(BENCH_SEARCH)
+	@sh bench/bench_search.sh $(BUILD) $(BENCH_REPORTS) $(BENCH_PAGES) $(BENCH_CORPUS)

@@ -1,0 +1,42 @@
+#!/bin/sh
+# bench_search.sh BUILD REPORTS PAGES [CORPUS]
+#
+# Search latency (bench/bench_search.c) on:
+#   - a synthetic repository of REPORTS reports of about PAGES pages each,
+#     written straight into an index by bench/synth the first time and kept
+#     in BUILD/bench/synth-REPORTS-PAGES/ (building it takes minutes);
+#   - the real corpus (CORPUS/pdf, ../shared/bench/make-corpus.sh), added
+#     and indexed once into BUILD/bench/corpus-home/, when there is one.
+# Numbers vary with the machine's load: run it on a quiet machine.
+set -eu
+BUILD=${1:?usage: bench_search.sh BUILD REPORTS PAGES [CORPUS]}
+REPORTS=${2:?}
+PAGES=${3:?}
+CORPUS=${4:-}
+top=$(pwd)
+prog=$top/$BUILD/casereview
+home=$top/$BUILD/bench/synth-$REPORTS-$PAGES
+if [ ! -f "$home/.built" ]; then
+    echo "bench-search: building the synthetic index ($REPORTS reports) in '$home' (once)"
+    rm -rf "$home"
+    mkdir -p "$home"
+    t0=$(date +%s)
+    "$BUILD/bench/synth" "$home/index" "$REPORTS" "$PAGES" >"$home/synth.log"
+    echo "bench-search: built in $(( $(date +%s) - t0 ))s: $(cat "$home/synth.log")"
+    touch "$home/.built"
+fi
+echo "== synthetic repository: $(du -sh "$home/index" | cut -f1) index"
+"$BUILD/bench/bench_search" "$home" "$prog" 1000 200
+
+if [ -n "$CORPUS" ] && [ -d "$CORPUS/pdf" ]; then
+    chome=$top/$BUILD/bench/corpus-home
+    if [ ! -f "$chome/.built" ]; then
+        echo "bench-search: indexing the real corpus '$CORPUS' into '$chome' (once)"
+        rm -rf "$chome"
+        "$prog" --home "$chome" add --quiet "$CORPUS/pdf" >/dev/null
+        "$prog" --home "$chome" index >/dev/null
+        touch "$chome/.built"
+    fi
+    echo "== real corpus: $(ls "$CORPUS/pdf" | wc -l) PDFs, $(du -sh "$chome/index" | cut -f1) index"
+    "$BUILD/bench/bench_search" "$chome" "$prog" 1000 200
+fi
