@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/catalog_int.h"
 #include "lib/isotime.h"
@@ -20,6 +21,7 @@ struct catalog {
     sqlite3 *db;     /* owned */
     char *path;      /* owned, for messages */
     int readonly;
+    int behind;      /* read-only open found migrations not applied (or no schema) */
 };
 
 static const struct {
@@ -132,10 +134,12 @@ static int migrate_set(struct catalog *c, const char *module,
     rc = module_version(c, module, &have, err);
     if (rc < 0 || have >= latest)
         return rc;
-    if (c->readonly)
+    if (c->readonly) {
+        c->behind = 1;
         return cr_error(err, CR_EDB,
                         "catalogue '%s' is from an older casereview (run 'casereview index' "
                         "once to upgrade it)", c->path);
+    }
     rc = catalog_begin(c, err);
     if (rc < 0)
         return rc;
@@ -153,17 +157,66 @@ static int migrate_set(struct catalog *c, const char *module,
 
 static int migrate(struct catalog *c, struct cr_err *err)
 {
+    int64_t n = 1;
     int rc = 0;
 
     if (!c->readonly)
         rc = catalog_exec(c, "CREATE TABLE IF NOT EXISTS schema_version("
                              "module TEXT PRIMARY KEY, version INTEGER NOT NULL)", err);
+    else
+        rc = catalog_query_int64(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                    "AND name = 'schema_version'", &n, err);
+    if (rc == 0 && n == 0) {
+        /* a catalogue whose creation was cut short (or not a catalogue at all) */
+        c->behind = 1;
+        return cr_error(err, CR_EDB, "catalogue '%s' is not set up (run 'casereview doctor' "
+                                     "once to set it up)", c->path);
+    }
     for (size_t i = 0; rc == 0 && i < sizeof(sets) / sizeof(sets[0]); i++)
         rc = migrate_set(c, sets[i].module, sets[i].steps, err);
     return rc;
 }
 
+static int open_once(struct catalog **out, const char *path, unsigned flags, int may_retry,
+                     struct cr_err *err);
+
+/*
+ * What a read-only open cannot do itself but a short read-write one can:
+ *  - roll back the hot journal, or rebuild the WAL index (-shm), that a
+ *    writer killed at the wrong moment left behind (SQLite refuses through a
+ *    read-only connection: "attempt to write a readonly database");
+ *  - set up or migrate a catalogue whose creation was cut short, or that
+ *    an older casereview wrote.
+ * Returns 1 when the read-write open worked. Where even that is impossible
+ * (a read-only repository), the read-only open keeps its error.
+ */
+static int repair(const char *path)
+{
+    struct catalog *c = NULL;
+    int rc = open_once(&c, path, 0, 0, NULL);
+
+    catalog_close(c);
+    return rc == 0;
+}
+
+static int repairable(const struct catalog *c)
+{
+    /* SQLITE_READONLY_RECOVERY, _CANTINIT (the WAL index), _ROLLBACK (a hot journal) */
+    return c->readonly && (c->behind || (sqlite3_errcode(c->db) & 0xff) == SQLITE_READONLY);
+}
+
 int catalog_open(struct catalog **out, const char *path, unsigned flags, struct cr_err *err)
+{
+    int rc = open_once(out, path, flags, 1, err);
+
+    if (rc == 1)
+        rc = open_once(out, path, flags, 0, err); /* after repair() */
+    return rc;
+}
+
+/* Opens once; returns 1 (nothing opened) when a retry after recover_wal() may succeed. */
+static int open_once(struct catalog **out, const char *path, unsigned flags, int may_retry,
+                     struct cr_err *err)
 {
     struct catalog *c = xcalloc(1, sizeof(*c));
     int oflags = (flags & CATALOG_READONLY) ? SQLITE_OPEN_READONLY
@@ -186,6 +239,10 @@ int catalog_open(struct catalog **out, const char *path, unsigned flags, struct 
                       err);
     if (rc == 0)
         rc = migrate(c, err);
+    if (rc < 0 && may_retry && repairable(c) && access(path, W_OK) == 0 && repair(path)) {
+        catalog_close(c);
+        return 1;
+    }
     if (rc < 0)
         goto fail;
     *out = c;
