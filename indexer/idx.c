@@ -64,6 +64,7 @@ struct run {
     char **removed;              /* sha256s deleted from the index this run; owned */
     size_t nremoved, removed_alloc;
     int64_t batch_pages;
+    int64_t batch_max;           /* pages per commit: BATCH_PAGES, or the test knob */
     double last_commit;
     int64_t done, pages_done;
     struct progress *bar;
@@ -332,7 +333,7 @@ static void ev_finished(void *job, int pages, const char *reason, const char *de
     run->pages_done += pages;
     progress_update(run->bar, (uint64_t)run->done, (uint64_t)run->pages_done);
     idx_report_release(r);
-    if (!run->fatal && (run->batch_pages >= BATCH_PAGES ||
+    if (!run->fatal && (run->batch_pages >= run->batch_max ||
                         progress_now() - run->last_commit >= BATCH_SECONDS)) {
         cr_err_clear(&e);
         if (commit(run, &e) < 0)
@@ -439,6 +440,43 @@ static void new_index_id(char *out, size_t n)
 }
 
 /* Prepares the index for writing: opens it, or (re)creates it and requeues every report. */
+/*
+ * Puts an empty index with this id at h->index. It is made beside the old
+ * one (index.new) and swapped in with one atomic rename: Xapian's overwrite
+ * truncates the old tables in place, and an index run killed then left an
+ * index no reader could open ("EOF reading block 0"). Now a kill at any
+ * moment leaves a whole index there, the old or the new.
+ */
+static int fresh_index(const struct home *h, const char *id, struct cr_err *err)
+{
+    char *tmp = xasprintf("%s.new", h->index);
+    struct xdb *db = NULL;
+    int rc = home_remove_tree(tmp, err);
+
+    if (rc == 0)
+        rc = xdb_open(&db, tmp, XDB_WRITE | XDB_CREATE, err);
+    if (rc == 0)
+        rc = xdb_set_metadata(db, IX_META_VERSION, IX_FORMAT_VERSION, err);
+    if (rc == 0)
+        rc = xdb_set_metadata(db, IX_META_ID, id, err);
+    if (rc == 0)
+        rc = xdb_commit(db, err);
+    xdb_close(db); /* Xapian keeps paths: the swap below must find it closed */
+    if (rc == 0 && renameat2(AT_FDCWD, tmp, AT_FDCWD, h->index, RENAME_EXCHANGE) < 0) {
+        if (errno != ENOENT)
+            rc = cr_error(err, CR_EIO, "cannot swap '%s' and '%s': %s", tmp, h->index,
+                          strerror(errno));
+        else if (rename(tmp, h->index) < 0) /* no index yet */
+            rc = cr_error(err, CR_EIO, "cannot rename '%s' to '%s': %s", tmp, h->index,
+                          strerror(errno));
+    }
+    /* tmp now holds the old index, if there was one */
+    if (rc == 0)
+        rc = home_remove_tree(tmp, err);
+    free(tmp);
+    return rc;
+}
+
 static int open_index(const struct home *h, struct run *run, int rebuild, struct cr_err *err)
 {
     char id[32];
@@ -460,13 +498,9 @@ static int open_index(const struct home *h, struct run *run, int rebuild, struct
         return rc;
     }
     new_index_id(id, sizeof(id));
-    rc = xdb_open(&run->db, h->index, XDB_WRITE | XDB_OVERWRITE, err);
+    rc = fresh_index(h, id, err);
     if (rc == 0)
-        rc = xdb_set_metadata(run->db, IX_META_VERSION, IX_FORMAT_VERSION, err);
-    if (rc == 0)
-        rc = xdb_set_metadata(run->db, IX_META_ID, id, err);
-    if (rc == 0)
-        rc = xdb_commit(run->db, err);
+        rc = xdb_open(&run->db, h->index, XDB_WRITE, err);
     if (rc == 0)
         rc = catalog_meta_set(run->c, META_INDEX_ID, id, err);
     return rc;
@@ -530,6 +564,18 @@ static void log_cpu(void)
               self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6,
               kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6,
               kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6, self.ru_maxrss, kids.ru_maxrss);
+}
+
+/*
+ * Pages per commit. CASEREVIEW_BATCH_PAGES (tests only) makes batches small,
+ * so that a test that kills index runs finds commits to land between.
+ */
+static int64_t batch_max(void)
+{
+    const char *e = getenv("CASEREVIEW_BATCH_PAGES");
+    long n = e ? strtol(e, NULL, 10) : 0;
+
+    return n > 0 ? n : BATCH_PAGES;
 }
 
 static unsigned cores(void)
@@ -657,7 +703,7 @@ static int retag_one(const struct catalog_report *cr, void *ctx)
         run->s->retagged++;
     }
     idx_report_release(&r);
-    if (!run->fatal && run->batch_pages >= BATCH_PAGES) {
+    if (!run->fatal && run->batch_pages >= run->batch_max) {
         cr_err_clear(&e);
         if (commit(run, &e) < 0)
             set_fatal(run, &e);
@@ -727,16 +773,20 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
     run.c = c;
     run.s = s;
     run.last_commit = start;
+    run.batch_max = batch_max();
     rc = home_lock(h, "index", &lock, err);
     if (rc < 0)
         return rc;
     {
-        /* a compaction killed midway leaves its copy behind: drop it */
-        char *leftover = xasprintf("%s.compact", h->index);
+        /* a compaction or rebuild killed midway leaves its copy behind: drop it */
+        static const char *const ext[] = {"compact", "new"};
         struct cr_err e;
-        if (home_remove_tree(leftover, &e) < 0)
-            log_warn("%s", e.msg);
-        free(leftover);
+        for (size_t i = 0; i < 2; i++) {
+            char *leftover = xasprintf("%s.%s", h->index, ext[i]);
+            if (home_remove_tree(leftover, &e) < 0)
+                log_warn("%s", e.msg);
+            free(leftover);
+        }
     }
     rc = plan(h, c, o, &rebuild, &idle, err);
     if (rc < 0)
