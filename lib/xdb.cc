@@ -547,6 +547,10 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
         enq.set_collapse_key(q->collapse_slot, q->collapse_max ? q->collapse_max : 1);
     if (q->sort_slot >= 0)
         enq.set_sort_by_value_then_relevance(q->sort_slot, q->sort_descending != 0);
+    else if (q->collapse_slot >= 0)
+        /* equal weights in the order of their keys, not of docids, which change with
+           every rebuild: the same index content always answers in the same order */
+        enq.set_sort_by_relevance_then_value(q->collapse_slot, false);
     Xapian::MSet mset;
     std::vector<Xapian::MSetIterator> items;
     if (q->limit || !q->exact) {

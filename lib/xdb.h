@@ -190,7 +190,7 @@ struct xdb_query {
     size_t nvranges;
     int collapse_slot;                   /* -1: no collapsing */
     unsigned collapse_max;               /* documents kept per collapse key (>= 1) */
-    int sort_slot;                       /* -1: by relevance (BM25) */
+    int sort_slot;                       /* -1: by relevance (BM25), ties by collapse key */
     int sort_descending;                 /* with sort_slot: newest first */
     unsigned offset;
     unsigned limit;
