@@ -1,6 +1,7 @@
 # Reliability and security (issue #7): hostile PDFs, kills at random moments,
 # full disks and read-only repositories, fuzzing, memcheck.
 RELIABILITY_TESTS = \
+	tests/reliability/test_crash.c \
 	tests/reliability/test_hostile.c
 
 # The hostile PDFs, written by tools/mkhostile (never committed): the test

@@ -172,7 +172,10 @@ char *th_sql(const char *home, const char *query, int all_rows)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
 
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        print_error("cannot open '%s': %s\n", path, sqlite3_errmsg(db));
+        fail();
+    }
     sqlite3_busy_timeout(db, 5000);
     if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK) {
         print_error("%s: %s\n", query, sqlite3_errmsg(db));
