@@ -80,6 +80,7 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     struct cli_query q;
     struct result_export_opts e;
     struct xdb *db = NULL;
+    struct catalog *cat = NULL;
     struct cr_err err;
     const char *out = NULL;
     char *what = NULL;
@@ -94,6 +95,8 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     }
     cr_err_clear(&err);
     rc = cli_query_open(ctx, &q, &db, &err);
+    if (rc == 0 && catalog_open(&cat, ctx->home.catalog, CATALOG_READONLY, NULL) < 0)
+        cat = NULL; /* the pack is still made, without recommendations */
     if (rc == 0) {
         what = query_saved_describe(&q.o);
         memset(&e, 0, sizeof(e));
@@ -101,8 +104,10 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         e.out_dir = out;
         e.vocab = q.vocab;
         e.what = what;
+        e.cat = cat;
         rc = result_export(db, &q.o, &e, &n, &err);
     }
+    catalog_close(cat);
     xdb_close(db);
     free(what);
     cli_query_release(&q);

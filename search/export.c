@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sqlite3.h>
 
 #include "lib/buf.h"
 #include "lib/home.h"
@@ -146,8 +147,69 @@ static char *unique_name(char *name, char **taken, size_t n)
     }
 }
 
+/*
+ * The report's recommendations from the catalogue (meta's meta_items), as
+ * an array of {label, text, page}; empty without a catalogue or when the
+ * metadata found none. New reference.
+ */
+static json_t *recommendations(struct catalog *c, const json_t *rec)
+{
+    json_t *out = json_array();
+    sqlite3_stmt *st = NULL;
+
+    if (!c || catalog_prepare(c, "SELECT label, text, page FROM meta_items WHERE report_id = ? "
+                                 "AND kind = 'recommendation' ORDER BY seq", &st, NULL) < 0)
+        return out; /* an older catalogue without the table: no recommendations to list */
+    sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(rec, "id")));
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(out, json_pack("{s:s,s:s,s:i}", "label",
+                                             (const char *)sqlite3_column_text(st, 0), "text",
+                                             (const char *)sqlite3_column_text(st, 1), "page",
+                                             sqlite3_column_int(st, 2)));
+    sqlite3_finalize(st);
+    return out;
+}
+
+static void md_recommendations(struct buf *b, const json_t *recs)
+{
+    size_t i;
+    json_t *r;
+
+    if (!json_array_size(recs))
+        return;
+    buf_truncate(b, b->len - 1); /* result_md ends the entry with a blank line */
+    buf_addstr(b, "   - Recommendations:\n");
+    json_array_foreach(recs, i, r) {
+        buf_addf(b, "     %zu. ", i + 1);
+        for (const char *p = json_string_value(json_object_get(r, "text")); p && *p; p++) {
+            if (strchr("\\`*_[]<>#|", *p))
+                buf_addch(b, '\\');
+            buf_addch(b, (*p == '\n' || *p == '\r') ? ' ' : *p);
+        }
+        buf_addf(b, " (page %lld)\n", (long long)json_integer_value(json_object_get(r, "page")));
+    }
+    buf_addch(b, '\n');
+}
+
+static void html_recommendations(struct buf *b, const json_t *recs)
+{
+    size_t i;
+    json_t *r;
+
+    if (!json_array_size(recs))
+        return;
+    buf_addstr(b, "<dt>Recommendations</dt><dd><ol>\n");
+    json_array_foreach(recs, i, r) {
+        char *t = snippet_html_escape(json_string_value(json_object_get(r, "text")));
+        buf_addf(b, "<li>%s (page %lld)</li>\n", t,
+                 (long long)json_integer_value(json_object_get(r, "page")));
+        free(t);
+    }
+    buf_addstr(b, "</ol></dd>\n");
+}
+
 static void html_item(struct buf *b, const json_t *rec, const char *file,
-                      const struct filter_vocab *v)
+                      const struct filter_vocab *v, const json_t *recs)
 {
     static const struct {
         const char *label;
@@ -189,6 +251,7 @@ static void html_item(struct buf *b, const json_t *rec, const char *file,
     if (*e)
         buf_addf(b, "<dt>Source</dt><dd><a href=\"%s\">%s</a></dd>\n", e, e);
     free(e);
+    html_recommendations(b, recs);
     buf_addstr(b, "</dl></li>\n");
     free(themes);
     free(topics);
@@ -211,9 +274,9 @@ static void html_page(struct buf *b, const struct query_results *r, char **files
     buf_addstr(b, "<p>These reports describe the abuse, neglect and deaths of children. "
                   "Take care when reading them.</p>\n<ol>\n");
     for (size_t i = 0; i < r->n; i++) {
-        json_t *rec = result_record(&r->hits[i], 0);
-        json_object_set(rec, "format", json_object_get(r->hits[i].record, "format"));
-        html_item(b, rec, files[i], e->vocab);
+        json_t *rec = result_record(&r->hits[i], 0), *recs = recommendations(e->cat, rec);
+        html_item(b, rec, files[i], e->vocab, recs);
+        json_decref(recs);
         json_decref(rec);
     }
     buf_addstr(b, "</ol>\n</body>\n</html>\n");
@@ -228,9 +291,11 @@ static int write_indexes(const struct query_results *r, char **files,
 
     result_md_header(&md, r->n, e->what);
     for (size_t i = 0; i < r->n; i++) {
-        json_t *rec = result_record(&r->hits[i], 0);
+        json_t *rec = result_record(&r->hits[i], 0), *recs = recommendations(e->cat, rec);
         json_object_set_new(rec, "snippet", json_string(""));
         result_md(&md, rec, i + 1, e->vocab, files[i]);
+        md_recommendations(&md, recs);
+        json_decref(recs);
         result_ris(&ris, rec, e->vocab, files[i]);
         json_decref(rec);
     }

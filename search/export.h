@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "lib/catalog.h"
 #include "lib/cr_err.h"
 #include "lib/xdb.h"
 #include "search/filter.h"
@@ -23,6 +24,7 @@ struct result_export_opts {
     const char *out_dir;              /* created if missing; must hold no files */
     const struct filter_vocab *vocab; /* labels; borrowed, may be NULL */
     const char *what;                 /* how the selection was asked, for the index pages */
+    struct catalog *cat;              /* for recommendations (meta_items); may be NULL */
 };
 
 /*

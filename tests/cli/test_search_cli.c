@@ -397,17 +397,40 @@ static void test_cli_stats(void **state)
     th_result_release(&t);
 }
 
+/* Runs one statement on the fixture's catalogue. */
+static void sql_exec(const char *sql)
+{
+    char *path = xasprintf("%s/catalog.sqlite", repo.home);
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        print_error("%s: %s\n", sql, sqlite3_errmsg(db));
+        fail();
+    }
+    sqlite3_close(db);
+    free(path);
+}
+
 static void test_cli_export_pack_is_exact_and_intact(void **state)
 {
     char *out = xasprintf("%s/pack", repo.dir), *ls = xasprintf("%s/ls.txt", repo.dir);
     struct th_result j = run(0, NULL, "search", "--format", "json", "--limit", "100", "--theme",
                              "sudi", NULL);
-    struct th_result r = run(0, NULL, "export", "--theme", "sudi", "--out", out, NULL);
+    struct th_result r;
     json_t *arr = json_lines(j.out), *o;
-    char *listing, *index, *index_path = xasprintf("%s/index.md", out);
+    char *listing, *index, *index_path = xasprintf("%s/index.md", out), *html;
+    char *html_path = xasprintf("%s/index.html", out), *ins;
     size_t i, files = 0;
 
     (void)state;
+    ins = xasprintf("INSERT INTO meta_items VALUES (%ld, 1, 'recommendation', 3, '1', "
+                    "'Partners should give safer <sleep> advice at every contact')",
+                    sql_long("SELECT min(report_id) FROM fixture_meta WHERE field = 'theme' "
+                             "AND value = 'sudi'"));
+    sql_exec(ins);
+    free(ins);
+    r = run(0, NULL, "export", "--theme", "sudi", "--out", out, NULL);
     assert_int_equal(th_sh("ls '%s' > '%s'", out, ls), 0);
     listing = th_read(ls, NULL);
     for (char *p = listing; *p; p++)
@@ -427,6 +450,13 @@ static void test_cli_export_pack_is_exact_and_intact(void **state)
         free(sums);
         free(cmd);
     }
+    th_assert_contains(index, "   - Recommendations:\n     1. Partners should give safer \\<sleep\\> "
+                              "advice at every contact (page 3)\n");
+    html = th_read(html_path, NULL);
+    th_assert_contains(html, "<li>Partners should give safer &lt;sleep&gt; advice at every "
+                             "contact (page 3)</li>");
+    free(html);
+    free(html_path);
     th_assert_contains(listing, "citations.ris");
     th_assert_contains(listing, "index.html");
     th_assert_contains(listing, " - Child ");
