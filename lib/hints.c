@@ -165,13 +165,16 @@ static int is_known_abbrev(const struct taxonomy *t, const char *s, int len)
     return 0;
 }
 
-/* Skips spaces and opening quotes. */
+/*
+ * Skips spaces and opening quotes. strncmp, not memcmp: s may end less than
+ * three bytes before its buffer does.
+ */
 static const char *skip_quotes(const char *s)
 {
     for (;;) {
         if (*s == ' ' || *s == '\'' || *s == '"')
             s++;
-        else if (!memcmp(s, "\xe2\x80\x98", 3) || !memcmp(s, "\xe2\x80\x9c", 3))
+        else if (!strncmp(s, "\xe2\x80\x98", 3) || !strncmp(s, "\xe2\x80\x9c", 3))
             s += 3;
         else
             return s;
@@ -183,7 +186,7 @@ static const char *skip_close_quotes(const char *s)
     for (;;) {
         if (*s == '\'' || *s == '"')
             s++;
-        else if (!memcmp(s, "\xe2\x80\x99", 3) || !memcmp(s, "\xe2\x80\x9d", 3))
+        else if (!strncmp(s, "\xe2\x80\x99", 3) || !strncmp(s, "\xe2\x80\x9d", 3))
             s += 3;
         else
             return s;
@@ -297,7 +300,7 @@ static int first_type(const struct taxonomy_hit *h, void *ctx)
 static int is_sep_char(const char *s)
 {
     return *s == ':' || *s == '-' || *s == '|' || *s == '(' || *s == ',' ||
-           !memcmp(s, "\xe2\x80\x93", 3) || !memcmp(s, "\xe2\x80\x94", 3);
+           !strncmp(s, "\xe2\x80\x93", 3) || !strncmp(s, "\xe2\x80\x94", 3);
 }
 
 /* "Jacob SCR…" (the name opens its segment) or "SCR: Jacob" (the name closes it). */

@@ -165,9 +165,36 @@ static void test_hints_child_without_taxonomy(void **state)
     hints_release(NULL);
 }
 
+/*
+ * A pseudonym that ends the text, at every length around the sizes the
+ * squashed copy grows to (64, 128 bytes): nothing past its NUL may be read.
+ */
+static void test_hints_child_at_end_of_text(void **state)
+{
+    static const char *const ends[] = {" Child T", " \"Child T\"", " Children N and B",
+                                       " Child T\xe2\x80"};
+    static const char *const want[] = {"Child T", "Child T", "Children N and B", "Child T"};
+
+    (void)state;
+    for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++)
+        for (size_t len = 56; len <= 132; len++) {
+            size_t n = strlen(ends[e]);
+            char text[256], *c;
+            if (len < n)
+                continue;
+            memset(text, 'a', len - n);
+            memcpy(text + len - n, ends[e], n + 1);
+            c = hints_child(NULL, text);
+            if (!c || strcmp(c, want[e]))
+                fail_msg("'%s': expected '%s', got '%s'", text, want[e], c ? c : "");
+            free(c);
+        }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hints_table),
     cmocka_unit_test(test_hints_child_without_taxonomy),
+    cmocka_unit_test(test_hints_child_at_end_of_text),
 };
 
 int main(int argc, char **argv)
