@@ -119,6 +119,12 @@ static struct filter_vocab *test_vocab(void)
     struct cr_err err;
 
     filter_vocab_add_nations(v);
+    if (!getenv("CASEREVIEW_DATA")) {
+        /* data/ is found beside a program up to three levels up: not from build/asan/tests/web */
+        char *data = th_src("data");
+        setenv("CASEREVIEW_DATA", data, 1);
+        free(data);
+    }
     if (taxonomy_load_default(&t, &err) < 0) {
         print_error("taxonomy: %s\n", err.msg);
         fail();
@@ -373,6 +379,24 @@ static void test_web_search_results(void **state)
     /* every report when nothing is asked */
     expect_page("/search", 200, "3 reports match", NULL);
     free(file_link);
+}
+
+static void test_web_did_you_mean(void **state)
+{
+    struct resp r = get("/search?q=neglekt&nation=england");
+    char *link;
+
+    (void)state;
+    expect_status(&r, "/search?q=neglekt", 200);
+    th_assert_contains(r.body.data, "No reports match");
+    th_assert_contains(r.body.data, "Did you mean <a href=\"/search?q=neglect&amp;nation=england\">"
+                                    "neglect</a>?");
+    link = href_after(r.body.data, "Did you mean");
+    resp_release(&r);
+    r = get(link);
+    th_assert_contains(r.body.data, "<mark>neglect</mark>");
+    resp_release(&r);
+    free(link);
 }
 
 static void test_web_search_paging(void **state)
@@ -1100,6 +1124,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_web_home_and_style),
         cmocka_unit_test(test_web_search_results),
+        cmocka_unit_test(test_web_did_you_mean),
         cmocka_unit_test(test_web_search_paging),
         cmocka_unit_test(test_web_search_bad_query),
         cmocka_unit_test(test_web_unknown_params_ignored),
