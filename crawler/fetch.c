@@ -372,22 +372,35 @@ static void finish(struct fetch *f, CURL *e, CURLcode cc)
     f->done[f->ndone++] = x;
 }
 
-int fetch_poll(struct fetch *f, int max_wait_ms, struct cr_err *err)
+/* Drives the transfers once and moves those that finished to the done list. */
+static CURLMcode perform(struct fetch *f)
 {
     int still = 0, left = 0;
-    CURLMcode mc;
+    CURLMcode mc = curl_multi_perform(f->multi, &still);
     CURLMsg *m;
 
-    mc = curl_multi_perform(f->multi, &still);
-    if (mc == CURLM_OK && max_wait_ms > 0)
-        mc = curl_multi_poll(f->multi, NULL, 0, max_wait_ms, NULL);
-    if (mc == CURLM_OK)
-        mc = curl_multi_perform(f->multi, &still);
-    if (mc != CURLM_OK)
-        return cr_error(err, CR_ENET, "curl: %s", curl_multi_strerror(mc));
-    while ((m = curl_multi_info_read(f->multi, &left)))
+    while (mc == CURLM_OK && (m = curl_multi_info_read(f->multi, &left)))
         if (m->msg == CURLMSG_DONE)
             finish(f, m->easy_handle, m->data.result);
+    return mc;
+}
+
+int fetch_poll(struct fetch *f, int max_wait_ms, struct cr_err *err)
+{
+    CURLMcode mc = perform(f);
+
+    /*
+     * On a reused connection a small answer can arrive within that first
+     * perform: the transfer is finished and curl has no socket left to
+     * wait on, so curl_multi_poll would sleep the whole max_wait_ms.
+     */
+    if (mc == CURLM_OK && max_wait_ms > 0 && f->done_head >= f->ndone) {
+        mc = curl_multi_poll(f->multi, NULL, 0, max_wait_ms, NULL);
+        if (mc == CURLM_OK)
+            mc = perform(f);
+    }
+    if (mc != CURLM_OK)
+        return cr_error(err, CR_ENET, "curl: %s", curl_multi_strerror(mc));
     return 0;
 }
 

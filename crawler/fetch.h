@@ -83,7 +83,11 @@ int fetch_start(struct fetch *f, const struct fetch_req *r, struct cr_err *err) 
 /* Transfers in progress (started, not yet returned by fetch_next). */
 unsigned fetch_running(const struct fetch *f);
 
-/* Drives the transfers, waiting at most max_wait_ms for activity. */
+/*
+ * Drives the transfers. Waits at most max_wait_ms for activity, and not at
+ * all when a transfer finished meanwhile (fetch_next then has it); with
+ * nothing in flight it sleeps max_wait_ms, which the caller may use to wait.
+ */
 int fetch_poll(struct fetch *f, int max_wait_ms, struct cr_err *err) CR_MUST_CHECK;
 
 /*

@@ -12,5 +12,6 @@ CRAWLER_SRCS = \
 CRAWLER_TESTS = \
 	tests/crawler/test_crawl.c \
 	tests/crawler/test_crawl_url.c \
+	tests/crawler/test_fetch.c \
 	tests/crawler/test_links.c \
 	tests/crawler/test_robots.c

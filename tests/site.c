@@ -32,6 +32,7 @@ struct site {
     struct site_log_entry *log;
     size_t nlog, log_alloc;
     size_t bytes;
+    size_t connections;     /* TCP connections accepted since the start */
     char **paths;           /* hit counts per path */
     int *hits;
     size_t npaths;
@@ -149,8 +150,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version;
     (void)upload;
     (void)upload_size;
-    (void)con_cls;
     (void)method;
+    /*
+     * The first call comes with the headers alone. A response queued then,
+     * before the request is read whole, makes libmicrohttpd discard the
+     * rest and close the connection ("Connection: close"), so that no
+     * client could ever reuse one: answer on the second call.
+     */
+    if (!*con_cls) {
+        *con_cls = s;
+        return MHD_YES;
+    }
     query = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     snprintf(path, sizeof(path), "%s%s%s", url, query ? "?q=" : "", query ? query : "");
     memset(&req, 0, sizeof(req));
@@ -199,6 +209,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return ret;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode what)
+{
+    struct site *s = cls;
+
+    (void)c;
+    (void)socket_ctx;
+    if (what != MHD_CONNECTION_NOTIFY_STARTED)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->connections++;
+    pthread_mutex_unlock(&s->mu);
+}
+
 struct site *site_start(site_route_fn *route, void *ctx)
 {
     struct site *s = xcalloc(1, sizeof(*s));
@@ -216,7 +240,8 @@ struct site *site_start(site_route_fn *route, void *ctx)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
                             NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     assert_non_null(s->d);
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     assert_non_null(info);
@@ -288,6 +313,16 @@ size_t site_bytes(struct site *s)
 
     pthread_mutex_lock(&s->mu);
     n = s->bytes;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+size_t site_connections(struct site *s)
+{
+    size_t n;
+
+    pthread_mutex_lock(&s->mu);
+    n = s->connections;
     pthread_mutex_unlock(&s->mu);
     return n;
 }

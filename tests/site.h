@@ -3,7 +3,8 @@
 /*
  * A loopback web site for the crawler's tests and benchmark, served by
  * libmicrohttpd on 127.0.0.1 and an ephemeral port, a thread per
- * connection. The test supplies a route function that fills a response for
+ * connection, keeping connections alive between requests as a real server
+ * does. The test supplies a route function that fills a response for
  * each request; the site answers conditional requests itself (a response
  * with an ETag or Last-Modified matching the request's If-None-Match /
  * If-Modified-Since becomes a 304 without a body), and keeps a log of every
@@ -64,6 +65,9 @@ size_t site_hits(struct site *s, const char *path);
 void site_log_clear(struct site *s);
 /* Total body bytes sent since the last clear. */
 size_t site_bytes(struct site *s);
+
+/* TCP connections the site accepted since it started (a client that reuses one counts once). */
+size_t site_connections(struct site *s);
 
 /* A small valid PDF naming text on its page, marked fictional. New (malloc); *len set. */
 char *site_pdf(const char *text, size_t pad, size_t *len);
