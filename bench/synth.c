@@ -242,6 +242,7 @@ static void terms_and_values(struct xdb_doc *d, const struct report *r, int page
 #undef VAL
     add_list_value(d, IX_SLOT_THEMES, r->themes, r->nthemes, synth_themes);
     add_list_value(d, IX_SLOT_TOPICS, r->topics, r->ntopics, synth_topics);
+    xdb_doc_bundle(d, IX_SLOT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
     free(child);
 }
 

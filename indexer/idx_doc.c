@@ -146,6 +146,7 @@ static void add_meta(struct xdb_doc *d, const struct meta_fields *f)
     }
     add_value(d, IX_SLOT_THEMES, themes.data);
     add_value(d, IX_SLOT_TOPICS, topics.data);
+    xdb_doc_bundle(d, IX_SLOT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
     buf_release(&themes);
     buf_release(&topics);
 }

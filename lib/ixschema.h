@@ -43,9 +43,15 @@ enum ix_slot {
     IX_SLOT_AGE_BAND = 13,   /* under-1, 1-4, 5-9, 10-14, 15-17 */
     IX_SLOT_MODEL = 14,      /* review model id */
     IX_SLOT_REPORT_ID = 15,  /* catalogue id, decimal */
+    IX_SLOT_FACETS = 16,     /* slots IX_SLOT_PARTNERSHIP..IX_SLOT_TOPICS, each as above, joined
+                              * by IX_BUNDLE_SEP (xdb_doc_bundle): facet counting reads one
+                              * value stream instead of seven */
 };
 
 #define IX_LIST_SEP '\x1f'
+#define IX_BUNDLE_SEP '\x1e'
+#define IX_FACETS_FIRST IX_SLOT_PARTNERSHIP /* the slots IX_SLOT_FACETS bundles: 4..10 */
+#define IX_FACETS_COUNT 7
 #define IX_TEXT_SEP '\n'
 
 #define IX_KEY_LEN 16         /* hex digits of the sha256 that name a report in the index */

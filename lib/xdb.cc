@@ -173,8 +173,11 @@ class FacetSpy : public Xapian::MatchSpy {
     };
     typedef std::unordered_map<std::string, Count> Counts;
 
-    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n, bool docs)
-        : key_slot_(key_slot), facets_(f, f + n), counts_(n), docs_(docs)
+    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n, bool docs,
+             const struct xdb_query *q)
+        : key_slot_(key_slot), facets_(f, f + n), counts_(n), docs_(docs),
+          bundle_n_(q->bundle_n), bundle_slot_(q->bundle_slot), bundle_first_(q->bundle_first),
+          bundle_sep_(q->bundle_sep)
     {
     }
 
@@ -191,14 +194,15 @@ class FacetSpy : public Xapian::MatchSpy {
             groups_++;
         if (!first && !docs_)
             return;
+        load_bundle(doc);
         for (size_t i = 0; i < facets_.size(); i++) {
             const struct xdb_facet &f = facets_[i];
             if (f.paired) {
                 if (first)
-                    count_pairs(i, doc.get_value(f.slot), doc.get_value(f.slot2));
+                    count_pairs(i, value(doc, f.slot), value(doc, f.slot2));
                 continue;
             }
-            const std::string v = doc.get_value(f.slot);
+            const std::string v = value(doc, f.slot);
             each(v, f.sep, [&](const char *p, size_t n) {
                 key_.assign(p, n);
                 Count &c = counts_[i][key_];
@@ -219,6 +223,32 @@ class FacetSpy : public Xapian::MatchSpy {
     }
 
   private:
+    /* Splits the bundle of doc into parts_ (none when it has no bundle). */
+    void load_bundle(const Xapian::Document &doc)
+    {
+        parts_.clear();
+        if (!bundle_n_)
+            return;
+        std::string b = doc.get_value(bundle_slot_);
+        if (b.empty())
+            return; /* an index written before bundles: read each slot */
+        size_t start = 0;
+        for (unsigned k = 0; k < bundle_n_; k++) {
+            size_t end = b.find(bundle_sep_, start);
+            if (end == std::string::npos)
+                end = b.size();
+            parts_.push_back(b.substr(start, end - start));
+            start = end < b.size() ? end + 1 : b.size();
+        }
+    }
+
+    std::string value(const Xapian::Document &doc, unsigned slot) const
+    {
+        if (!parts_.empty() && slot >= bundle_first_ && slot < bundle_first_ + bundle_n_)
+            return parts_[slot - bundle_first_];
+        return doc.get_value(slot);
+    }
+
     /* First sight of key? Keys of 16 hex digits (report keys) go in a set of integers. */
     bool seen(const std::string &key)
     {
@@ -276,6 +306,9 @@ class FacetSpy : public Xapian::MatchSpy {
     std::string key_;
     uint32_t groups_ = 0;
     bool docs_;
+    unsigned bundle_n_, bundle_slot_, bundle_first_;
+    char bundle_sep_;
+    std::vector<std::string> parts_;
 };
 
 /* MSet::snippet() escapes &, < and > for HTML; callers want plain text. */
@@ -560,7 +593,7 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
         r->estimated = mset.get_matches_estimated();
     }
     if (q->nfacets || q->exact) {
-        FacetSpy spy(q->collapse_slot, q->facets, q->nfacets, q->facet_docs != 0);
+        FacetSpy spy(q->collapse_slot, q->facets, q->nfacets, q->facet_docs != 0, q);
         count_all(d, query, q, spy);
         r->groups = spy.groups();
         r->estimated = spy.groups();
@@ -737,6 +770,17 @@ void xdb_doc_index_text(struct xdb_doc *d, const char *text, size_t len, const c
         d->tg.increase_termpos(100);
     d->started = true;
     d->tg.index_text(Xapian::Utf8Iterator(text, len), weight ? weight : 1, prefix);
+}
+
+void xdb_doc_bundle(struct xdb_doc *d, unsigned into, unsigned first, unsigned n, char sep)
+{
+    std::string b;
+    for (unsigned k = 0; k < n; k++) {
+        if (k)
+            b += sep;
+        b += d->doc.get_value(first + k);
+    }
+    d->doc.add_value(into, b);
 }
 
 int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d, struct cr_err *err)

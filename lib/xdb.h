@@ -90,6 +90,13 @@ void xdb_doc_add_value(struct xdb_doc *d, unsigned slot, const void *v, size_t l
 void xdb_doc_index_text(struct xdb_doc *d, const char *text, size_t len, const char *prefix,
                         unsigned weight);
 
+/*
+ * Joins d's values of slots first .. first + n - 1 (in order, sep between
+ * them, empty ones kept empty) into slot `into`: a reader that needs them
+ * all (the facet spy) then reads one value stream instead of n.
+ */
+void xdb_doc_bundle(struct xdb_doc *d, unsigned into, unsigned first, unsigned n, char sep);
+
 /* Adds d under unique_term (replacing the documents that carry it). d is not taken. */
 int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d,
                 struct cr_err *err) CR_MUST_CHECK;
@@ -198,6 +205,9 @@ struct xdb_query {
     const struct xdb_facet *facets;
     size_t nfacets;
     int facet_docs;                      /* 1: also count documents per facet value */
+    unsigned bundle_n;                   /* > 0: slot bundle_slot holds slots bundle_first .. +n-1 */
+    unsigned bundle_slot, bundle_first;  /* (xdb_doc_bundle); facets read it when present */
+    char bundle_sep;
     unsigned snippet_chars;              /* 0: no snippets */
     const char *hi_start;                /* highlight markers around matches */
     const char *hi_end;

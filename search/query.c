@@ -572,6 +572,10 @@ static void plan_query(struct plan *p, const struct query_opts *o, struct xdb_qu
         q->facets = p->facets;
         q->nfacets = QUERY_NFACETS;
     }
+    q->bundle_n = IX_FACETS_COUNT;
+    q->bundle_slot = IX_SLOT_FACETS;
+    q->bundle_first = IX_FACETS_FIRST;
+    q->bundle_sep = IX_BUNDLE_SEP;
     q->snippet_chars = o->no_snippets ? 0 : o->snippet_chars ? o->snippet_chars
                                                              : QUERY_SNIPPET_CHARS;
     q->hi_start = QUERY_HI_START;

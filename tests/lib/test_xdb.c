@@ -233,6 +233,15 @@ static void test_xdb_facets_pairs_docs_and_spelling(void **state)
     assert_string_equal(r->facets[1].values[0].value, "20190515\x1e" "dv");
     assert_int_equal(r->facets[1].values[0].count, 1);
     xdb_result_free(r);
+    /* asked to read a bundle the index does not have, the spy reads each slot */
+    q.bundle_n = 8;
+    q.bundle_slot = 16;
+    q.bundle_first = 2;
+    q.bundle_sep = '\x1e';
+    r = search(f->path, &q);
+    assert_int_equal(r->facets[0].values[1].docs, 3);
+    assert_int_equal(r->facets[1].n, 4);
+    xdb_result_free(r);
     assert_int_equal(xdb_open(&db, f->path, 0, &err), 0);
     assert_int_equal(xdb_suggest(db, "negelct AND mother", &sugg, &err), 0);
     assert_string_equal(sugg, "neglect AND mother");

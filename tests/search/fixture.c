@@ -245,6 +245,7 @@ static void add_values(struct xdb_doc *d, int i, int page, const json_t *rec, co
         }
     xdb_doc_add_value(d, IX_SLOT_THEMES, th.data ? th.data : "", th.len);
     xdb_doc_add_value(d, IX_SLOT_TOPICS, to.data ? to.data : "", to.len);
+    xdb_doc_bundle(d, IX_SLOT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
     buf_release(&th);
     buf_release(&to);
 }
