@@ -6,7 +6,9 @@
  * theme or topic is tagged when its matches add up to its entry's
  * min-score, span min-pages distinct pages (never more than a third of a
  * short report's pages), and include at least one phrase stronger than
- * "weak": a passing mention is not a theme. One phrase counts at most
+ * "weak": a passing mention is not a theme. A mention in a negated clause
+ * (the taxonomy's negation cues: "there was no evidence of neglect") is no
+ * evidence at all. One phrase counts at most
  * twice, so a common word repeated ("school", "records") does not make a
  * topic on its own.
  */
@@ -49,6 +51,9 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
     struct acc *a = &s->acc[h->entry->kind][h->entry->index];
     int i;
 
+    /* "no indication of sexual exploitation", "neglect was ruled out": not evidence */
+    if (h->negated)
+        return 0;
     if (h->weight > a->maxw)
         a->maxw = h->weight;
     if (!a->npages || a->pages[a->npages - 1] != s->page) {

@@ -16,6 +16,12 @@
  *     weak: police call-out
  *     min-score: 6
  *     min-pages: 2
+ *     [negation absence]
+ *     label: What did not happen
+ *     before: no evidence of; no indication of
+ *     after: was ruled out
+ *     negates: theme
+ *     window: 8
  */
 
 #include <ctype.h>
@@ -37,9 +43,12 @@
 
 #define DEFAULT_MIN_SCORE 6
 #define DEFAULT_MIN_PAGES 2
+#define DEFAULT_WINDOW 8    /* words between a negation cue and what it negates */
+#define MAX_WINDOW 20
 
 static const char *const kind_names[TAXONOMY_NKINDS] = {
     "theme", "topic", "review-type", "document-kind", "review-model", "abbreviation", "outcome",
+    "negation",
 };
 
 static const char *const nations[] = {"england", "wales", "scotland", "northern-ireland", NULL};
@@ -56,7 +65,8 @@ struct strlist {
 
 struct pending {
     struct taxonomy_entry e;
-    struct strlist syn, abbr, phrase, weak;
+    struct strlist syn, abbr, phrase, weak, before, after;
+    int negates_set;         /* a "negates:" line was read */
 };
 
 struct loader {
@@ -122,7 +132,7 @@ static int section(struct loader *ld, const char *s, size_t len)
             kind = k;
     if (kind < 0)
         return fail(ld, "unknown section kind in '%s' (theme, topic, review-type, "
-                        "document-kind, review-model, abbreviation, outcome)",
+                        "document-kind, review-model, abbreviation, outcome, negation)",
                     keep(ld->t, s, len));
     while (*sp == ' ')
         sp++;
@@ -140,6 +150,7 @@ static int section(struct loader *ld, const char *s, size_t len)
     p->e.line = ld->line;
     p->e.min_score = DEFAULT_MIN_SCORE;
     p->e.min_pages = DEFAULT_MIN_PAGES;
+    p->e.window = DEFAULT_WINDOW;
     for (size_t i = 0; i + 1 < ld->np; i++)
         if (ld->p[i].e.kind == p->e.kind && !strcmp(ld->p[i].e.id, p->e.id)) {
             char msg[256];
@@ -217,6 +228,28 @@ static int single(struct loader *ld, const char **slot, const char *key, const c
     return 0;
 }
 
+/* "negates: theme; topic": the kinds whose hits a negation covers. */
+static int negates_value(struct loader *ld, struct pending *p, const char *v)
+{
+    struct strlist kinds = {NULL, 0, 0};
+    int rc = list_value(ld, v, &kinds, 0);
+
+    for (size_t i = 0; rc == 0 && i < kinds.n; i++) {
+        int k = 0;
+        while (k < TAXONOMY_NKINDS && strcmp(kinds.v[i], kind_names[k]))
+            k++;
+        if (k == TAXONOMY_NKINDS || k == TAXONOMY_NEGATION)
+            rc = fail(ld, "'negates:' names an unknown kind '%s' (theme, topic, review-type, "
+                          "document-kind, review-model, abbreviation, outcome)",
+                      kinds.v[i]);
+        else
+            p->e.negates |= TAXONOMY_MASK(k);
+    }
+    p->negates_set = 1;
+    free(kinds.v);
+    return rc;
+}
+
 static int key_value(struct loader *ld, const char *key, const char *v)
 {
     struct pending *p = ld->np ? &ld->p[ld->np - 1] : NULL;
@@ -237,6 +270,14 @@ static int key_value(struct loader *ld, const char *key, const char *v)
         return list_value(ld, v, &p->weak, 1);
     if (!strcmp(key, "means"))
         return single(ld, &p->e.means, key, v);
+    if (!strcmp(key, "before"))
+        return list_value(ld, v, &p->before, 1);
+    if (!strcmp(key, "after"))
+        return list_value(ld, v, &p->after, 1);
+    if (!strcmp(key, "negates"))
+        return negates_value(ld, p, v);
+    if (!strcmp(key, "window"))
+        return number(ld, v, 0, MAX_WINDOW, &p->e.window);
     if (!strcmp(key, "rank"))
         return number(ld, v, 0, 1000, &p->e.rank);
     if (!strcmp(key, "min-score"))
@@ -250,7 +291,7 @@ static int key_value(struct loader *ld, const char *key, const char *v)
         return fail(ld, "unknown nation '%s' (england, wales, scotland, northern-ireland)", v);
     }
     return fail(ld, "unknown key '%s' (label, synonym, abbrev, phrase, weak, means, rank, "
-                    "min-score, min-pages, nation)", key);
+                    "min-score, min-pages, nation, before, after, negates, window)", key);
 }
 
 static int parse_line(struct loader *ld, char *s)
@@ -318,6 +359,13 @@ static int check_entry(struct loader *ld, const struct pending *p)
         return fail(ld, "'means:' is for abbreviations only (in '%s')", p->e.id);
     if (p->e.nation && p->e.kind != TAXONOMY_REVIEW_TYPE)
         return fail(ld, "'nation:' is for review types only (in '%s')", p->e.id);
+    if (p->e.kind != TAXONOMY_NEGATION && (p->before.n || p->after.n || p->negates_set))
+        return fail(ld, "'before:', 'after:' and 'negates:' are for negations only (in '%s')",
+                    p->e.id);
+    if (p->e.kind == TAXONOMY_NEGATION && !p->before.n && !p->after.n)
+        return fail(ld, "negation '%s' has no 'before:' or 'after:' cue", p->e.id);
+    if (p->e.kind == TAXONOMY_NEGATION && !p->negates_set)
+        return fail(ld, "negation '%s' has no 'negates:' (theme, topic…)", p->e.id);
     return 0;
 }
 
@@ -441,7 +489,7 @@ static uint32_t edge_add(struct tax_matcher *m, uint32_t node, uint32_t tok)
 }
 
 static void add_phrase(struct tax_matcher *m, const char *phrase, uint32_t entry, int weight,
-                       int caps)
+                       int caps, enum tax_cue cue)
 {
     struct tax_token tk;
     struct tax_node *n;
@@ -452,7 +500,7 @@ static void add_phrase(struct tax_matcher *m, const char *phrase, uint32_t entry
         node = edge_add(m, node, intern(&m->tokens, tk.norm));
     n = &m->nodes[node];
     for (uint32_t j = 0; j < n->nouts; j++)
-        if (n->outs[j].entry == entry && n->outs[j].caps == caps) {
+        if (n->outs[j].entry == entry && n->outs[j].caps == caps && n->outs[j].cue == cue) {
             if (weight > n->outs[j].weight)
                 n->outs[j].weight = (uint8_t)weight;
             return;
@@ -461,6 +509,7 @@ static void add_phrase(struct tax_matcher *m, const char *phrase, uint32_t entry
     n->outs[n->nouts].entry = entry;
     n->outs[n->nouts].weight = (uint8_t)weight;
     n->outs[n->nouts].caps = (uint8_t)caps;
+    n->outs[n->nouts].cue = (uint8_t)cue;
     n->outs[n->nouts++].phrase = phrase;
 }
 
@@ -481,19 +530,29 @@ static void add_entry_phrases(struct taxonomy *t, const struct pending *p, uint3
 {
     struct tax_matcher *m = &t->m;
 
-    add_phrase(m, p->e.label, g, TAXONOMY_NAME, 0);
+    if (p->e.kind == TAXONOMY_NEGATION) {
+        /* a negation's label names it for people; only its cues are matched */
+        for (size_t i = 0; i < p->before.n; i++)
+            add_phrase(m, p->before.v[i], g, 0, 0, TAX_CUE_BEFORE);
+        for (size_t i = 0; i < p->after.n; i++)
+            add_phrase(m, p->after.v[i], g, 0, 0, TAX_CUE_AFTER);
+        if (p->e.window > t->max_window)
+            t->max_window = p->e.window;
+        return;
+    }
+    add_phrase(m, p->e.label, g, TAXONOMY_NAME, 0, TAX_EVIDENCE);
     if (p->e.kind == TAXONOMY_ABBREV) {
-        add_phrase(m, p->e.id, g, TAXONOMY_NAME, 1);
-        add_phrase(m, p->e.means, g, TAXONOMY_NAME, 0);
+        add_phrase(m, p->e.id, g, TAXONOMY_NAME, 1, TAX_EVIDENCE);
+        add_phrase(m, p->e.means, g, TAXONOMY_NAME, 0, TAX_EVIDENCE);
     }
     for (size_t i = 0; i < p->syn.n; i++)
-        add_phrase(m, p->syn.v[i], g, TAXONOMY_NAME, 0);
+        add_phrase(m, p->syn.v[i], g, TAXONOMY_NAME, 0, TAX_EVIDENCE);
     for (size_t i = 0; i < p->abbr.n; i++)
-        add_phrase(m, p->abbr.v[i], g, TAXONOMY_NAME, 1);
+        add_phrase(m, p->abbr.v[i], g, TAXONOMY_NAME, 1, TAX_EVIDENCE);
     for (size_t i = 0; i < p->phrase.n; i++)
-        add_phrase(m, p->phrase.v[i], g, TAXONOMY_PHRASE, 0);
+        add_phrase(m, p->phrase.v[i], g, TAXONOMY_PHRASE, 0, TAX_EVIDENCE);
     for (size_t i = 0; i < p->weak.n; i++)
-        add_phrase(m, p->weak.v[i], g, TAXONOMY_WEAK, 0);
+        add_phrase(m, p->weak.v[i], g, TAXONOMY_WEAK, 0, TAX_EVIDENCE);
 }
 
 static void lay_out(struct taxonomy *t, struct pending *p, size_t np)
@@ -554,6 +613,8 @@ static void pending_free(struct pending *p, size_t np)
         free(p[i].abbr.v);
         free(p[i].phrase.v);
         free(p[i].weak.v);
+        free(p[i].before.v);
+        free(p[i].after.v);
     }
     free(p);
 }

@@ -16,7 +16,10 @@
  *    iteration over the entries of a kind;
  *  - a compiled phrase matcher: one pass over a text reports every phrase of
  *    every entry it contains (word boundaries, case-insensitive, plurals
- *    folded; abbreviations only in capitals).
+ *    folded; abbreviations only in capitals), and marks the ones that stand
+ *    in a negated clause ("there was no evidence of neglect", "sexual
+ *    exploitation was considered and ruled out") by the cues of the
+ *    [negation ID] entries.
  * What it is not: the tagging rules (how many matches make a theme) live
  * with the indexer; the taxonomy only says how much evidence each entry
  * needs.
@@ -37,6 +40,7 @@ enum taxonomy_kind {
     TAXONOMY_MODEL,       /* [review-model ID] */
     TAXONOMY_ABBREV,      /* [abbreviation ID]: the field's other abbreviations (MASH, LADO…) */
     TAXONOMY_OUTCOME,     /* [outcome ID]: died, harmed */
+    TAXONOMY_NEGATION,    /* [negation ID]: cues that a mention is not what happened */
     TAXONOMY_NKINDS
 };
 
@@ -58,6 +62,8 @@ struct taxonomy_entry {
     int rank;                      /* review types, kinds: precedence when several match */
     int min_score;                 /* themes, topics: score needed to tag (sum of weights) */
     int min_pages;                 /* themes, topics: pages the evidence must span */
+    unsigned negates;              /* negations: mask of 1 << kind of the hits they negate */
+    int window;                    /* negations: words allowed between a cue and a hit */
     const char *file;              /* where it was defined, for messages */
     int line;
     size_t index;                  /* position within its kind */
@@ -69,6 +75,7 @@ struct taxonomy_hit {
     const char *phrase;            /* the phrase as written in the data file */
     int weight;                    /* enum taxonomy_weight */
     size_t start, end;             /* the match is text[start, end) */
+    int negated;                   /* 1 when a negation cue of its clause covers it */
 };
 
 /* Called for each hit, in text order; return non-zero to stop the scan. */
@@ -125,6 +132,15 @@ const char *taxonomy_kind_name(enum taxonomy_kind k);
  * 1 << TAXONOMY_*) in text[0, len), calling fn for each, in order of where
  * the match ends. Overlapping matches are all reported. Returns what fn
  * returned to stop, else 0.
+ *
+ * A hit is marked negated when, in the same clause, a "before:" cue of a
+ * negation entry ends at most `window` words before it starts ("no
+ * indication of" … "sexual exploitation"), or an "after:" cue starts at
+ * most `window` words after it ends ("neglect" … "was ruled out"), and the
+ * negation's `negates:` kinds include the hit's kind. Clauses end at . ! ?
+ * ; : a bullet or a blank line, and before "but", "however", "although",
+ * "though" and "whereas" (a cue may begin with one: "but ruled out"). Cues
+ * themselves are never reported, whatever kinds asks for.
  */
 int taxonomy_scan(const struct taxonomy *t, const char *text, size_t len, unsigned kinds,
                   taxonomy_hit_fn *fn, void *ctx);

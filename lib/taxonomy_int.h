@@ -29,10 +29,17 @@ struct tax_token {
 /* Reads the token at or after *i in s[0, len); 0 at the end. Advances *i. */
 int tax_next_token(const char *s, size_t len, size_t *i, struct tax_token *t);
 
+enum tax_cue {
+    TAX_EVIDENCE = 0,            /* a phrase reported to the caller */
+    TAX_CUE_BEFORE,              /* a negation cue covering what follows it */
+    TAX_CUE_AFTER,               /* a negation cue covering what precedes it */
+};
+
 struct tax_out {
     uint32_t entry;              /* global entry number (see struct taxonomy) */
-    uint8_t weight;              /* enum taxonomy_weight */
+    uint8_t weight;              /* enum taxonomy_weight; 0 for cues */
     uint8_t caps;                /* match only tokens written in capitals */
+    uint8_t cue;                 /* enum tax_cue */
     const char *phrase;          /* borrowed from the entry's strings */
 };
 
@@ -74,6 +81,7 @@ struct taxonomy {
     const struct taxonomy_entry **all;               /* global number -> entry */
     size_t nall;
     struct tax_matcher m;
+    int max_window;                                  /* largest window of a negation */
     char **strings;                                  /* every string owned, for freeing */
     size_t nstrings, strings_alloc;
     const char ***lists;                             /* synonym/abbrev arrays owned */

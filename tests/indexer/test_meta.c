@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "indexer/meta.h"
+#include "lib/taxonomy.h"
 
 static void test_meta_title_largest_run(void **state)
 {
@@ -150,7 +151,114 @@ static void test_meta_items_table(void **state)
     }
 }
 
+/*
+ * {page texts, what the tags must hold}: "+id" must be tagged, "-id" must
+ * not be (themes and topics alike); ids not named are not checked, since
+ * any sentence touches several entries weakly.
+ */
+static const struct {
+    const char *pages[4];
+    const char *want;
+} tag_rows[] = {
+    /* negated mentions are no evidence */
+    {{"Screening by the school nurse found no indication of sexual exploitation.",
+      "The strategy meeting considered sexual exploitation and ruled it out.", NULL},
+     "-child-sexual-exploitation"},
+    {{"This review was delayed by the pandemic.",
+      "The pandemic began after the period this review covers, and lockdown had no effect "
+      "on the work described here.", NULL},
+     "-covid-19"},
+    {{"There was no evidence of domestic abuse in the household.",
+      "Domestic abuse was not a factor in the events that led to this review.", NULL},
+     "-domestic-abuse"},
+    /* the same words, not negated */
+    {{"Sexual exploitation of the girl by older men went on for a year.",
+      "Agencies saw sexual exploitation as her choice.", NULL},
+     "+child-sexual-exploitation"},
+    /* garbage */
+    {{"", NULL}, "-neglect -information-sharing"},
+    {{"no evidence of. ruled out; not a factor", "\n\n\n", NULL}, "-neglect"},
+};
+
+static struct taxonomy *shipped(void)
+{
+    char *dir = th_src("data/taxonomy");
+    struct taxonomy *t = NULL;
+    struct cr_err err;
+
+    cr_err_clear(&err);
+    if (taxonomy_load(&t, dir, &err) < 0)
+        fail_msg("loading '%s': %s", dir, err.msg);
+    free(dir);
+    return t;
+}
+
+static int has_tag(const struct meta_fields *f, const char *id)
+{
+    for (size_t k = 0; k < f->ntags; k++)
+        if (!strcmp(f->tags[k].id, id))
+            return 1;
+    return 0;
+}
+
+/* Checks "+id -id …" against f; the first wrong id into bad, else 0. */
+static int tags_as_wanted(const struct meta_fields *f, const char *want, char *bad, size_t cap)
+{
+    const char *p = want;
+
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char id[64];
+        snprintf(id, sizeof(id), "%.*s", (int)(len - 1), p + 1);
+        if ((*p == '+') != has_tag(f, id)) {
+            snprintf(bad, cap, "%.*s", (int)len, p);
+            return 1;
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+static void test_meta_tag_table(void **state)
+{
+    struct taxonomy *t = shipped();
+    int failed = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(tag_rows) / sizeof(tag_rows[0]); i++) {
+        struct idx_page pages[4];
+        struct idx_report r;
+        struct meta_fields f;
+        char bad[80];
+
+        memset(&r, 0, sizeof(r));
+        memset(&f, 0, sizeof(f));
+        for (int p = 0; p < 4 && tag_rows[i].pages[p]; p++) {
+            pages[p].text = (char *)tag_rows[i].pages[p];
+            pages[p].len = strlen(pages[p].text);
+            r.npages = p + 1;
+        }
+        r.pages = pages;
+        tag_report(t, &r, &f);
+        if (tags_as_wanted(&f, tag_rows[i].want, bad, sizeof(bad))) {
+            print_error("row %zu: wanted %s\n", i, bad);
+            for (size_t k = 0; k < f.ntags; k++)
+                print_error("    tagged %s (%d: %s)\n", f.tags[k].id, f.tags[k].score,
+                            f.tags[k].phrases);
+            failed++;
+        }
+        meta_fields_release(&f);
+    }
+    taxonomy_free(t);
+    if (failed)
+        fail_msg("%d rows failed", failed);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_meta_tag_table),
     cmocka_unit_test(test_meta_age_table),
     cmocka_unit_test(test_meta_items_table),
     cmocka_unit_test(test_meta_title_largest_run),

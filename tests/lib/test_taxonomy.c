@@ -130,8 +130,8 @@ static int collect_hit(const struct taxonomy_hit *h, void *ctx)
 {
     struct collect *c = ctx;
 
-    c->n += (size_t)snprintf(c->out + c->n, sizeof(c->out) - c->n, "%s%s", c->n ? " " : "",
-                             h->entry->id);
+    c->n += (size_t)snprintf(c->out + c->n, sizeof(c->out) - c->n, "%s%s%s", c->n ? " " : "",
+                             h->negated ? "!" : "", h->entry->id);
     return 0;
 }
 
@@ -158,6 +158,106 @@ static const struct {
     {"\xff\xfe\x00", TAXONOMY_ALL, ""},
     {"................", TAXONOMY_ALL, ""},
 };
+
+#define THEMES TAXONOMY_MASK(TAXONOMY_THEME)
+#define TOPICS TAXONOMY_MASK(TAXONOMY_TOPIC)
+
+/* Each id once, in order of its first hit; "!" when every hit of it was negated. */
+struct distinct {
+    const char *ids[32];
+    int all_negated[32];
+    int n;
+};
+
+static int distinct_hit(const struct taxonomy_hit *h, void *ctx)
+{
+    struct distinct *d = ctx;
+    int i = 0;
+
+    while (i < d->n && strcmp(d->ids[i], h->entry->id))
+        i++;
+    if (i == d->n && d->n < 32) {
+        d->ids[d->n] = h->entry->id;
+        d->all_negated[d->n++] = 1;
+    }
+    if (i < 32 && !h->negated)
+        d->all_negated[i] = 0;
+    return 0;
+}
+
+/* {text, kinds, the ids matched, "!" before one whose every mention is negated} */
+static const struct {
+    const char *text;
+    unsigned kinds;
+    const char *ids;
+} negation_rows[] = {
+    /* cues before the mention, within the window of the same clause */
+    {"Screening at the clinic found no indication of sexual exploitation.", THEMES,
+     "!child-sexual-exploitation !criminal-exploitation !extra-familial-harm"},
+    {"There was no evidence that Baby Q had been shaken.", THEMES,
+     "!pre-birth-babies !non-accidental-head-injury"},
+    {"The review found no sign that anyone in the house drank heavily", THEMES,
+     "!parental-substance-misuse"},
+    {"Nobody had any concerns about domestic violence", THEMES, "domestic-abuse"},
+    {"There were no concerns about domestic violence", THEMES, "!domestic-abuse"},
+    /* cues after the mention */
+    {"Criminal exploitation was considered by the strategy group and ruled out.", THEMES,
+     "!criminal-exploitation !child-sexual-exploitation !extra-familial-harm"},
+    {"Domestic abuse was not a factor for this family.", THEMES, "!domestic-abuse"},
+    {"Neglect was considered but ruled out", THEMES, "!neglect"},
+    {"Poor record keeping was not a factor in what happened", TOPICS,
+     "!information-sharing !record-keeping"},
+    /* mentions that say when, not what happened */
+    {"The pandemic began after the baby died.", THEMES, "!covid-19 pre-birth-babies"},
+    {"Publication of this review was delayed by the pandemic.", THEMES, "!covid-19"},
+    {"During the pandemic, visits stopped.", THEMES, "covid-19"},
+    /* clauses and sentences end a cue's reach */
+    {"There was no evidence of neglect. Domestic abuse was frequent.", THEMES,
+     "!neglect domestic-abuse"},
+    {"There was no evidence of neglect, but the father's violence was domestic abuse", THEMES,
+     "!neglect unseen-men domestic-abuse"},
+    {"The mother had schizophrenia but sexual abuse was ruled out", THEMES,
+     "parental-mental-health !child-sexual-abuse"},
+    {"There was no evidence of neglect\n\nDomestic abuse", THEMES,
+     "!neglect domestic-abuse"},
+    /* beyond the window */
+    {"There was no evidence that any of the six agencies who saw the family in those years "
+     "understood the domestic abuse",
+     THEMES, "domestic-abuse"},
+    /* absence cues leave topics alone: the lack is the finding */
+    {"There was no evidence of a strategy discussion", TOPICS,
+     "strategy-meetings"},
+    /* garbage */
+    {"no evidence of", THEMES, ""},
+    {"ruled out", THEMES, ""},
+    {"... ; ; :: no evidence of ;", TAXONOMY_ALL, ""},
+};
+
+static void test_taxonomy_scan_negation_table(void **state)
+{
+    struct taxonomy *t = shipped();
+    int failed = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(negation_rows) / sizeof(negation_rows[0]); i++) {
+        struct distinct d;
+        struct collect c = {"", 0};
+        memset(&d, 0, sizeof(d));
+        (void)taxonomy_scan(t, negation_rows[i].text, strlen(negation_rows[i].text),
+                            negation_rows[i].kinds, distinct_hit, &d);
+        for (int k = 0; k < d.n; k++)
+            c.n += (size_t)snprintf(c.out + c.n, sizeof(c.out) - c.n, "%s%s%s", k ? " " : "",
+                                    d.all_negated[k] ? "!" : "", d.ids[k]);
+        if (strcmp(c.out, negation_rows[i].ids)) {
+            print_error("row %zu '%s': expected '%s', got '%s'\n", i, negation_rows[i].text,
+                        negation_rows[i].ids, c.out);
+            failed++;
+        }
+    }
+    taxonomy_free(t);
+    if (failed)
+        fail_msg("%d rows failed", failed);
+}
 
 static void test_taxonomy_scan_table(void **state)
 {
@@ -201,6 +301,16 @@ static const struct {
     {"[theme a]\nlabel: A\nnation: wales\n", "line 1: 'nation:' is for review types only"},
     {"[abbreviation MASH]\nlabel: M\n", "line 1: abbreviation 'MASH' has no 'means:'"},
     {"[abbreviation TWO WORDS]\nlabel: M\n", "line 1: bad abbreviation 'TWO WORDS'"},
+    {"[negation n]\nlabel: N\nbefore: no sign of\nnegates: theme; topic\nwindow: 3\n", NULL},
+    {"[negation n]\nlabel: N\nnegates: theme\n", "line 1: negation 'n' has no 'before:'"},
+    {"[negation n]\nlabel: N\nafter: ruled out\n", "line 1: negation 'n' has no 'negates:'"},
+    {"[negation n]\nlabel: N\nafter: x\nnegates: themes\n", "line 4: 'negates:' names an "
+                                                              "unknown kind 'themes'"},
+    {"[negation n]\nlabel: N\nafter: x\nnegates: negation\n", "unknown kind 'negation'"},
+    {"[negation n]\nlabel: N\nafter: x\nnegates: theme\nwindow: 99\n",
+     "line 5: '99' is not a number from 0 to 20"},
+    {"[theme a]\nlabel: A\nbefore: no sign of\n", "line 1: 'before:', 'after:' and "
+                                                    "'negates:' are for negations only"},
 };
 
 static void test_taxonomy_load_table(void **state)
@@ -272,6 +382,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_taxonomy_shipped_has_every_contract_id),
     cmocka_unit_test(test_taxonomy_find_table),
     cmocka_unit_test(test_taxonomy_scan_table),
+    cmocka_unit_test(test_taxonomy_scan_negation_table),
     cmocka_unit_test(test_taxonomy_load_table),
     cmocka_unit_test(test_taxonomy_empty_or_missing_folder),
     cmocka_unit_test(test_taxonomy_iteration_and_get),
