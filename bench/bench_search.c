@@ -215,7 +215,7 @@ static struct filter_vocab *load_vocab(void)
     struct cr_err err;
 
     filter_vocab_add_nations(v);
-    if (taxonomy_load_default(&t, &err) == 0)
+    if (taxonomy_load_names(&t, &err) == 0)
         filter_vocab_from_taxonomy(v, t);
     else
         fprintf(stderr, "bench: %s (names other than ids unknown)\n", err.msg);

@@ -100,7 +100,7 @@ struct filter_vocab *cli_vocab(void)
     filter_vocab_add_nations(v);
     char *path = taxonomy_data_path("partnerships.tsv");
 
-    if (taxonomy_load_default(&t, &err) == 0)
+    if (taxonomy_load_names(&t, &err) == 0)
         filter_vocab_from_taxonomy(v, t);
     else
         log_warn("%s (theme and topic names other than ids are not known)", err.msg);

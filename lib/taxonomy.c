@@ -555,7 +555,7 @@ static void add_entry_phrases(struct taxonomy *t, const struct pending *p, uint3
         add_phrase(m, p->weak.v[i], g, TAXONOMY_WEAK, 0, TAX_EVIDENCE);
 }
 
-static void lay_out(struct taxonomy *t, struct pending *p, size_t np)
+static void lay_out(struct taxonomy *t, struct pending *p, size_t np, int matcher)
 {
     size_t base[TAXONOMY_NKINDS];
 
@@ -575,7 +575,7 @@ static void lay_out(struct taxonomy *t, struct pending *p, size_t np)
         for (size_t i = 0; i < t->count[k]; i++)
             t->all[t->nall++] = &t->entries[k][i];
     }
-    for (size_t i = 0; i < np; i++)
+    for (size_t i = 0; matcher && i < np; i++)
         add_entry_phrases(t, &p[i], (uint32_t)(base[p[i].e.kind] + p[i].e.index));
 }
 
@@ -619,7 +619,7 @@ static void pending_free(struct pending *p, size_t np)
     free(p);
 }
 
-int taxonomy_load(struct taxonomy **out, const char *dir, struct cr_err *err)
+static int load_dir(struct taxonomy **out, const char *dir, int matcher, struct cr_err *err)
 {
     struct taxonomy *t = xcalloc(1, sizeof(*t));
     struct loader ld = {t, NULL, 0, 0, NULL, 0, err};
@@ -633,7 +633,7 @@ int taxonomy_load(struct taxonomy **out, const char *dir, struct cr_err *err)
     for (size_t i = 0; rc == 0 && i < ld.np; i++)
         rc = check_entry(&ld, &ld.p[i]);
     if (rc == 0)
-        lay_out(t, ld.p, ld.np);
+        lay_out(t, ld.p, ld.np, matcher);
     pending_free(ld.p, ld.np);
     for (size_t i = 0; i < files.n; i++)
         free(files.v[i]);
@@ -670,6 +670,20 @@ char *taxonomy_data_path(const char *rel)
         }
     }
     return xasprintf("/usr/share/casereview/%s", rel);
+}
+
+int taxonomy_load(struct taxonomy **out, const char *dir, struct cr_err *err)
+{
+    return load_dir(out, dir, 1, err);
+}
+
+int taxonomy_load_names(struct taxonomy **out, struct cr_err *err)
+{
+    char *dir = taxonomy_data_path("taxonomy");
+    int rc = load_dir(out, dir, 0, err);
+
+    free(dir);
+    return rc;
 }
 
 int taxonomy_load_default(struct taxonomy **out, struct cr_err *err)

@@ -170,7 +170,12 @@ static void add_name(struct entry *e, const char *name)
 void filter_vocab_add(struct filter_vocab *v, enum filter_field f, const char *id,
                       const char *label, const char *name)
 {
-    struct entry *e = find_id(v, f, id);
+    /* names of one id come one after the other: try the last entry first */
+    struct entry *last = v->n ? &v->e[v->n - 1] : NULL;
+    struct entry *e = last && last->field == f && !strcmp(last->id, id) ? last : NULL;
+
+    if (!e)
+        e = find_id(v, f, id);
 
     if (!e) {
         v->e = xgrow(v->e, sizeof(*v->e), v->n + 1, &v->alloc);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 #include "search/query.h"
 #include "tests/search/fixture.h"
@@ -610,6 +611,45 @@ static void test_search_partnership_names_from_tsv(void **state)
     free(path);
 }
 
+static int count_hit(const struct taxonomy_hit *hit, void *ctx)
+{
+    (void)hit;
+    (*(unsigned *)ctx)++;
+    return 0;
+}
+
+/* The shipped taxonomy, loaded without its matcher, names what search needs. */
+static void test_search_vocab_from_shipped_taxonomy(void **state)
+{
+    struct st *s = *state;
+    struct filter_vocab *v = filter_vocab_new();
+    struct taxonomy *t = NULL;
+    struct cr_err err;
+    char *id = NULL, *out = NULL;
+    size_t n = 0;
+    unsigned hits = 0;
+
+    assert_int_equal(taxonomy_load_names(&t, &err), 0);
+    filter_vocab_from_taxonomy(v, t);
+    assert_int_equal(taxonomy_scan(t, "domestic abuse", 14, TAXONOMY_ALL, count_hit, &hits), 0);
+    assert_int_equal(hits, 0); /* no matcher */
+    taxonomy_free(t);
+    assert_int_equal(filter_resolve(v, s->db, FILTER_THEME, "domestic violence", &id, &err), 0);
+    assert_string_equal(id, "domestic-abuse");
+    free(id);
+    assert_int_equal(filter_resolve(v, s->db, FILTER_THEME, "DA", &id, &err), 0);
+    assert_string_equal(id, "domestic-abuse");
+    free(id);
+    assert_int_equal(filter_resolve(v, s->db, FILTER_TYPE, "SCR", &id, &err), 0);
+    assert_string_equal(id, "scr");
+    free(id);
+    assert_non_null(filter_vocab_abbrev(v, "MASH", &n));
+    assert_int_equal(query_rewrite("SUDI", v, s->db, &out, &err), 0);
+    assert_string_equal(out, "(SUDI OR \"sudden unexpected death in infancy\")");
+    free(out);
+    filter_vocab_free(v);
+}
+
 #define T(name) cmocka_unit_test(name)
 static const struct CMUnitTest tests[] = {
     T(test_search_prefixes_match_catalogue),  T(test_search_rec_prefix_is_not_body),
@@ -620,6 +660,7 @@ static const struct CMUnitTest tests[] = {
     T(test_search_sort_and_paging),           T(test_search_by_review_and_pages),
     T(test_search_snippet_and_best_page),     T(test_search_added_after),
     T(test_search_partnership_names_from_tsv),
+    T(test_search_vocab_from_shipped_taxonomy),
 };
 
 int main(int argc, char **argv)
