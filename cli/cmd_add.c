@@ -33,6 +33,7 @@ struct add_run {
     struct cli_ctx *ctx;
     struct store *store;
     long added, present, refused;
+    int broken;            /* writing to the repository failed: stop */
     int quiet;
     struct progress *bar;
 };
@@ -64,6 +65,7 @@ static int store_file(struct add_run *run, const char *path, char *sha, const ch
             break;
         rc = store_writer_write(w, block, n, err);
     }
+    run->broken = rc < 0; /* the store could not be written, not this file read */
     if (rc == 0 && ferror(f))
         rc = cr_error(err, CR_EIO, "cannot read: %s", strerror(errno));
     fclose(f);
@@ -79,7 +81,9 @@ static int store_file(struct add_run *run, const char *path, char *sha, const ch
         store_writer_abort(w);
         return rc;
     }
-    return store_writer_commit(w, *fmt, sha, blob_new, err);
+    rc = store_writer_commit(w, *fmt, sha, blob_new, err);
+    run->broken = rc < 0;
+    return rc;
 }
 
 static void add_file(struct add_run *run, const char *path)
@@ -100,8 +104,10 @@ static void add_file(struct add_run *run, const char *path)
                                 &was_new, &err);
         if (rc == 0)
             rc = catalog_commit(run->ctx->cat, &err);
-        if (rc < 0)
+        if (rc < 0) {
             catalog_rollback(run->ctx->cat);
+            run->broken = 1;
+        }
     }
     if (rc < 0) {
         log_error("'%s': %s", path, err.msg);
@@ -146,7 +152,7 @@ static void add_dir(struct add_run *run, const char *path, int depth)
     }
     closedir(d);
     qsort(names, n, sizeof(*names), cmp_names);
-    for (size_t i = 0; i < n && !*run->ctx->stop; i++) {
+    for (size_t i = 0; i < n && !*run->ctx->stop && !run->broken; i++) {
         add_path(run, names[i], depth + 1);
         free(names[i]);
         names[i] = NULL;
@@ -207,7 +213,7 @@ int cmd_add(int argc, char **argv, struct cli_ctx *ctx)
     if (store_open(&run.store, ctx->home.store, &err) < 0)
         return cli_fail(&err);
     run.bar = progress_new("add", 0, "files", NULL);
-    for (int i = optind; i < argc && !*ctx->stop; i++)
+    for (int i = optind; i < argc && !*ctx->stop && !run.broken; i++)
         add_path(&run, argv[i], 0);
     progress_free(run.bar);
     store_free(run.store);
@@ -218,5 +224,10 @@ int cmd_add(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (run.added)
         printf("next: casereview index\n");
+    if (run.broken) {
+        /* a full disk or a read-only repository: every later file would fail the same way */
+        log_error("stopped: the repository cannot be written; the files added before are kept");
+        return CLI_FAIL;
+    }
     return run.refused && !run.added && !run.present ? CLI_FAIL : CLI_OK;
 }

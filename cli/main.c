@@ -161,6 +161,8 @@ int main(int argc, char **argv)
 
     log_init();
     signal(SIGPIPE, SIG_IGN);
+    /* a file over the size limit (ulimit -f) fails its write with EFBIG, which is reported */
+    signal(SIGXFSZ, SIG_IGN);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     argc = take_home(argc - 1, argv + 1, &home, &bad);

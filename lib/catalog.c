@@ -5,10 +5,14 @@
  * report queries. Other modules' queries live with those modules.
  */
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lib/catalog_int.h"
@@ -34,6 +38,32 @@ static const struct {
     {"search", catalog_schema_search},
 };
 
+/*
+ * Why a write to the catalogue failed when SQLite kept no errno (a short
+ * write, or errno overwritten by the rollback): ENOSPC when its disk is
+ * full, EFBIG when its WAL has reached the file-size limit, else 0.
+ */
+static int write_errno(const char *path)
+{
+    char *wal = xasprintf("%s-wal", path), *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    struct statvfs vfs;
+    struct rlimit rl;
+    struct stat st;
+    int e = 0;
+
+    if (slash)
+        *slash = '\0';
+    if (statvfs(slash ? dir : ".", &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < 1u << 20)
+        e = ENOSPC;
+    else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+             ((stat(wal, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur) ||
+              (stat(path, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)))
+        e = EFBIG;
+    free(wal);
+    free(dir);
+    return e;
+}
+
 int catalog_error(struct catalog *c, const char *what, struct cr_err *err)
 {
     int code = sqlite3_errcode(c->db);
@@ -41,8 +71,20 @@ int catalog_error(struct catalog *c, const char *what, struct cr_err *err)
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
         return cr_error(err, CR_EBUSY, "%s: catalogue '%s' is busy (another process is writing)",
                         what, c->path);
-    if (code == SQLITE_FULL)
-        return cr_error(err, CR_EIO, "%s: '%s': disk full", what, c->path);
+    int sys = sqlite3_system_errno(c->db);
+
+    if (code == SQLITE_IOERR && !sys)
+        sys = write_errno(c->path);
+
+    if (code == SQLITE_FULL || (code == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG)))
+        return cr_error(err, CR_EIO, "%s: '%s': %s", what, c->path,
+                        sys ? strerror(sys) : "disk full");
+    if (code == SQLITE_IOERR && sys)
+        return cr_error(err, CR_EIO, "%s: '%s': %s (%s)", what, c->path, sqlite3_errmsg(c->db),
+                        strerror(sys));
+    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
+        return cr_error(err, CR_EIO, "%s: '%s': %s%s%s%s", what, c->path, sqlite3_errmsg(c->db),
+                        sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
     return cr_error(err, CR_EDB, "%s: '%s': %s", what, c->path, sqlite3_errmsg(c->db));
 }
 
@@ -51,6 +93,11 @@ int catalog_exec(struct catalog *c, const char *sql, struct cr_err *err)
     char *msg = NULL;
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 
+    if (rc != SQLITE_OK && rc != SQLITE_ERROR && rc != SQLITE_BUSY) {
+        /* the disk, not the SQL: say which file and why (full, too large, read-only) */
+        sqlite3_free(msg);
+        return catalog_error(c, !strncmp(sql, "COMMIT", 6) ? "commit" : "write", err);
+    }
     if (rc != SQLITE_OK) {
         rc = cr_error(err, rc == SQLITE_BUSY ? CR_EBUSY : CR_EDB, "'%s': %s", c->path,
                       msg ? msg : sqlite3_errstr(rc));

@@ -73,7 +73,11 @@ template <typename F> int guard(struct cr_err *err, const char *what, F body)
         return cr_error(err, CR_EXAPIAN, "%s: cannot open the index: %s", what,
                         e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
-        return cr_error(err, CR_EXAPIAN, "%s: %s: %s", what, e.get_type(), e.get_msg().c_str());
+        /* the system's reason, when there is one: "Error writing block 8 (File too large)" */
+        const char *why = e.get_error_string();
+        return cr_error(err, CR_EXAPIAN, "%s: %s: %s%s%s%s", what, e.get_type(),
+                        e.get_msg().c_str(), why && *why ? " (" : "", why ? why : "",
+                        why && *why ? ")" : "");
     } catch (const std::bad_alloc &) {
         return cr_error(err, CR_EXAPIAN, "%s: out of memory", what);
     } catch (const std::exception &e) {
@@ -785,7 +789,8 @@ void xdb_doc_bundle(struct xdb_doc *d, unsigned into, unsigned first, unsigned n
 
 int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d, struct cr_err *err)
 {
-    return guard(err, "index write", [&]() -> int {
+    std::string what = "index write '" + db->path + "'";
+    return guard(err, what.c_str(), [&]() -> int {
         if (!db->wdb)
             return cr_error(err, CR_EINVAL, "index opened read-only");
         d->doc.add_boolean_term(unique_term);
