@@ -23,6 +23,8 @@ enum cli_flags {
     CLI_HOME = 1 << 0,      /* the repository must exist */
     CLI_CREATE = 1 << 1,    /* create the repository if missing */
     CLI_CATALOG = 1 << 2,   /* open the catalogue for writing */
+    CLI_READS = 1 << 3,     /* with CLI_CATALOG: only reads, so a repository that cannot
+                               be written gets it read-only instead of an error */
 };
 
 struct cli_ctx {

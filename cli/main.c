@@ -39,10 +39,10 @@ static const struct command {
     {"sources", NET(cmd_sources, 0), "list the sources the crawler knows and how they went"},
     {"index", cmd_index, CLI_HOME | CLI_CATALOG, "extract and index new reports"},
     {"search", cmd_search, CLI_HOME, "find reports"},
-    {"show", cmd_show, CLI_HOME | CLI_CATALOG, "show a report: fields, themes, recommendations"},
+    {"show", cmd_show, CLI_HOME | CLI_CATALOG | CLI_READS, "show a report: fields, themes, recommendations"},
     {"edit", cmd_edit, CLI_HOME | CLI_CATALOG, "correct a report's metadata"},
     {"remove", cmd_remove, CLI_HOME | CLI_CATALOG, "remove a report from the repository"},
-    {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG, "check the repository for problems"},
+    {"doctor", cmd_doctor, CLI_HOME | CLI_CATALOG | CLI_READS, "check the repository for problems"},
     {"serve", NET(cmd_serve, CLI_HOME), "serve a web page for searching the repository"},
     {"saved", cmd_saved, CLI_HOME, "list saved searches"},
     {"news", cmd_news, CLI_HOME, "show what is new for each saved search"},
@@ -114,8 +114,19 @@ static int setup(const struct command *cmd, struct cli_ctx *ctx)
     if (!(cmd->flags & (CLI_HOME | CLI_CREATE)))
         return CLI_OK;
     rc = home_open(&ctx->home, ctx->home_dir, (cmd->flags & CLI_CREATE) ? HOME_CREATE : 0, &err);
-    if (rc == 0 && (cmd->flags & CLI_CATALOG))
-        rc = catalog_open(&ctx->cat, ctx->home.catalog, 0, &err);
+    if (rc < 0 || !(cmd->flags & CLI_CATALOG))
+        return rc < 0 ? cli_fail(&err) : CLI_OK;
+    /* a read-only disk or a folder of someone else's: say so, not what SQLite meets first */
+    if (access(ctx->home.root, W_OK) < 0) {
+        if (cmd->flags & CLI_READS)
+            rc = catalog_open(&ctx->cat, ctx->home.catalog, CATALOG_READONLY, &err);
+        else
+            rc = cr_error(&err, CR_EIO, "cannot write to the repository '%s': %s (search, "
+                                        "stats and serve only read it)", ctx->home.root,
+                          strerror(errno));
+        return rc < 0 ? cli_fail(&err) : CLI_OK;
+    }
+    rc = catalog_open(&ctx->cat, ctx->home.catalog, 0, &err);
     return rc < 0 ? cli_fail(&err) : CLI_OK;
 }
 

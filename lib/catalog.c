@@ -261,19 +261,57 @@ int catalog_open(struct catalog **out, const char *path, unsigned flags, struct 
     return rc;
 }
 
-/* Opens once; returns 1 (nothing opened) when a retry after recover_wal() may succeed. */
+/*
+ * "file:PATH?immutable=1" when the catalogue's folder cannot be written (a
+ * read-only disk or share): SQLite must otherwise create the WAL index
+ * beside it even to read. Nobody can write there either, which is what
+ * immutable promises. NULL when the folder is writable. New string.
+ */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *uri, *o;
+    int writable;
+
+    if (slash)
+        *slash = '\0';
+    writable = access(slash ? (*dir ? dir : "/") : ".", W_OK) == 0 || errno == ENOENT;
+    free(dir);
+    if (writable)
+        return NULL;
+    uri = o = xmalloc(3 * strlen(path) + 32);
+    memcpy(o, "file:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    memcpy(o, "?immutable=1", sizeof("?immutable=1"));
+    return uri;
+}
+
+/* Opens once; returns 1 (nothing opened) when a retry after repair() may succeed. */
 static int open_once(struct catalog **out, const char *path, unsigned flags, int may_retry,
                      struct cr_err *err)
 {
     struct catalog *c = xcalloc(1, sizeof(*c));
     int oflags = (flags & CATALOG_READONLY) ? SQLITE_OPEN_READONLY
                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    char *uri = (flags & CATALOG_READONLY) ? immutable_uri(path) : NULL;
     int rc;
 
     *out = NULL;
     c->path = xstrdup(path);
     c->readonly = !!(flags & CATALOG_READONLY);
-    if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    rc = sqlite3_open_v2(uri ? uri : path, &c->db,
+                         oflags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
         rc = cr_error(err, CR_EDB, "cannot open catalogue '%s': %s", path,
                       c->db ? sqlite3_errmsg(c->db) : "out of memory");
         goto fail;

@@ -268,7 +268,11 @@ int xdb_compact(const char *src, const char *dst, struct cr_err *err) CR_MUST_CH
  */
 int xdb_suggest(struct xdb *db, const char *text, char **out, struct cr_err *err) CR_MUST_CHECK;
 
-/* Checks the database's structure (Xapian::Database::check). *ok = 1 if sound. */
+/*
+ * Checks the database's structure (Xapian::Database::check). *ok = 1 if
+ * sound. Where the index cannot be written (a read-only disk), Xapian's check
+ * cannot run: the index is only opened, and *report says so.
+ */
 int xdb_check(const char *path, int *ok, char **report, struct cr_err *err) CR_MUST_CHECK;
 
 #ifdef __cplusplus
