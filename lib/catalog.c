@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/catalog_int.h"
+#include "lib/fault.h"
 #include "lib/isotime.h"
 #include "lib/xalloc.h"
 
@@ -123,6 +124,8 @@ int catalog_begin(struct catalog *c, struct cr_err *err)
 
 int catalog_commit(struct catalog *c, struct cr_err *err)
 {
+    if (fault_hit(FAULT_COMMIT)) /* tests: as a full disk fails it; the caller rolls back */
+        return cr_error(err, CR_EIO, "commit: '%s': %s", c->path, strerror(ENOSPC));
     return catalog_exec(c, "COMMIT", err);
 }
 

@@ -16,7 +16,8 @@ static long count[FAULT_SITES];
 /* (Re)reads the variable; tests change it between cases, so a change resets the counts. */
 static void parse(const char *e)
 {
-    static const char *const names[FAULT_SITES] = {"write", "fsync", "alloc"};
+    static const char *const names[FAULT_SITES] = {"write", "fsync", "alloc", "commit",
+                                                   "index-commit"};
 
     parsed_from = e;
     memset(target, 0, sizeof(target));

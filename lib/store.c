@@ -254,7 +254,7 @@ int store_writer_commit(struct store_writer *w, const char *ext, char *sha, int 
     }
     if (stat(path, &st) == 0)
         goto out; /* already held: the same bytes, whatever their name */
-    if (fsync(w->fd) < 0 || fault_hit(FAULT_FSYNC)) {
+    if (fault_hit(FAULT_FSYNC) ? (errno = EIO) != 0 : fsync(w->fd) < 0) {
         rc = cr_error(err, CR_EIO, "cannot fsync '%s': %s", w->tmp_path, strerror(errno));
         goto out;
     }

@@ -31,6 +31,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "lib/fault.h"
 #include "lib/xalloc.h"
 
 struct xdb {
@@ -664,9 +665,12 @@ void xdb_close(struct xdb *db)
 
 int xdb_commit(struct xdb *db, struct cr_err *err)
 {
-    return guard(err, "index commit", [&]() -> int {
+    std::string what = "index commit '" + db->path + "'";
+    return guard(err, what.c_str(), [&]() -> int {
         if (!db->wdb)
             return cr_error(err, CR_EINVAL, "index opened read-only");
+        if (fault_hit(FAULT_INDEX_COMMIT)) /* tests: as a full disk fails it, nothing committed */
+            throw Xapian::DatabaseError("Error writing block", ENOSPC);
         db->wdb->commit_transaction();
         db->wdb->commit();
         db->wdb->begin_transaction(false);
