@@ -2,6 +2,7 @@
 # full disks and read-only repositories, fuzzing, memcheck.
 RELIABILITY_TESTS = \
 	tests/reliability/test_crash.c \
+	tests/reliability/test_faults.c \
 	tests/reliability/test_hostile.c
 
 # The hostile PDFs, written by tools/mkhostile (never committed): the test
