@@ -58,11 +58,11 @@ static const char *source_words(const char *src)
         const char *src, *words;
     } names[] = {
         {"user", "corrected by a user"},
-        {"link", "the link to it on the partnership's site"},
-        {"text", "the report's text"},
-        {"layout", "the report's first page"},
-        {"info", "the PDF's properties"},
-        {"derived", "worked out from other fields"},
+        {"link", "from the link to it on the partnership's site"},
+        {"text", "from the report's text"},
+        {"layout", "from the report's first page"},
+        {"info", "from the PDF's properties"},
+        {"derived", "worked out from the other fields"},
     };
 
     for (size_t i = 0; src && i < sizeof(names) / sizeof(names[0]); i++)
@@ -79,7 +79,7 @@ static void field_row(struct buf *b, const char *label)
 static void field_end(struct buf *b, const char *src)
 {
     if (src) {
-        buf_addstr(b, " <span class=\"source\">(from ");
+        buf_addstr(b, " <span class=\"source\">(");
         web_esc(b, source_words(src));
         buf_addstr(b, ")</span>");
     }
@@ -106,8 +106,12 @@ static void render_fields(struct buf *b, const struct web *w, const struct catal
     buf_addf(b, "<div><dt>Pages</dt><dd>%d</dd></div>\n", rep->pages);
     buf_addstr(b, "<div><dt>File</dt><dd>");
     web_esc(b, rep->name ? rep->name : "");
-    buf_addf(b, " (%s, %.1f MB)</dd></div>\n", rep->format ? rep->format : "?",
-             (double)rep->bytes / (1024.0 * 1024.0));
+    if (rep->bytes >= 1024 * 1024)
+        buf_addf(b, " (%s, %.1f MB)</dd></div>\n", rep->format ? rep->format : "?",
+                 (double)rep->bytes / (1024.0 * 1024.0));
+    else
+        buf_addf(b, " (%s, %lld KB)</dd></div>\n", rep->format ? rep->format : "?",
+                 (long long)(rep->bytes + 1023) / 1024);
     buf_addstr(b, "<div><dt>Added to this repository</dt><dd>");
     web_date_time(b, rep->added_at ? rep->added_at : "");
     buf_addf(b, "</dd></div>\n<div><dt>sha256</dt><dd class=\"sha\">%s</dd></div>\n</dl>\n",
@@ -175,7 +179,9 @@ static void render_items(struct buf *b, const struct meta_fields *f, const char 
                 buf_addf(b, "<h2>%s</h2>\n<ul class=\"recs\">\n", heads[k]);
             buf_addstr(b, "<li><span class=\"label\">");
             web_esc(b, it->label);
-            buf_addstr(b, "</span> ");
+            /* "1" reads as "1." in a list; "Learning point 3" stays as it is */
+            buf_addstr(b, it->label[0] && !it->label[strspn(it->label, "0123456789")] ? ".</span> "
+                                                                                     : "</span> ");
             web_esc(b, it->text);
             buf_addstr(b, " <span class=\"pages\">(page ");
             page_link(b, sha, it->page);

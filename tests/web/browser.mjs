@@ -138,7 +138,16 @@ try {
         await shot(page, '05-compare-cell.png');
     }
 
-    // 6. a phone: one column, no sideways scrolling
+    // 6. save a search; the saved searches page lists it (a real browser's POST passes
+    //    the server's check that the form comes from its own pages)
+    await page.goto(new URL('search?q=neglect', base).href);
+    await page.getByLabel('Save this search, to be told of new reports that match it').fill('Neglect');
+    await Promise.all([page.waitForURL(/\/saved\?done=saved/), page.getByRole('button', { name: 'Save' }).click()]);
+    check((await page.locator('.saved h2').first().innerText()).trim() === 'Neglect',
+          'the saved search is listed on /saved');
+    await shot(page, '08-saved.png');
+
+    // 7. a phone: one column, no sideways scrolling
     const phone = await context.newPage();
     watch(phone, 'phone');
     await phone.setViewportSize({ width: 390, height: 844 });

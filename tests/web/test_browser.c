@@ -26,7 +26,7 @@
 static const char *const shots[] = {"01-search.png",     "02-facet.png",
                                     "03-report.png",     "04-compare.png",
                                     "05-compare-cell.png", "06-phone-search.png",
-                                    "07-phone-report.png"};
+                                    "07-phone-report.png", "08-saved.png"};
 
 static void run_ok(const char *home, ...)
 {

@@ -29,6 +29,7 @@
 #include "lib/taxonomy.h"
 #include "lib/xalloc.h"
 #include "search/filter.h"
+#include "tests/site.h"
 #include "web/web.h"
 
 #include <zip.h>
@@ -984,6 +985,80 @@ static void test_web_sees_new_reports(void **state)
     free(c);
 }
 
+
+/* ---- a report whose source went ---- */
+
+struct gone_site {
+    int gone;              /* 1: the PDF now answers 404 */
+};
+
+static void route_gone(const struct site_req *q, struct site_resp *r, void *ctx)
+{
+    const struct gone_site *g = ctx;
+    static const char page[] =
+        "<html><body><p>FICTIONAL TEST SITE.</p><h2>Child Safeguarding Practice Reviews</h2>"
+        "<ul><li><a href=\"/docs/child-k.pdf\">Child K SCR</a>: full report published "
+        "15.05.2018</li></ul></body></html>";
+
+    if (!strcmp(q->path, "/reviews/")) {
+        r->body = xstrdup(page);
+        r->len = strlen(page);
+        r->content_type = "text/html; charset=utf-8";
+    } else if (!strcmp(q->path, "/docs/child-k.pdf") && !g->gone) {
+        r->body = site_pdf("Serious case review Child K, a fictional report about neglect.", 0,
+                           &r->len);
+        r->content_type = "application/pdf";
+    } else {
+        r->status = 404;
+        r->body = xstrdup("not found");
+        r->len = strlen(r->body);
+    }
+}
+
+static void test_web_report_no_longer_online(void **state)
+{
+    struct gone_site g = {0};
+    struct site *site = site_start(route_gone, &g);
+    char *dir = th_tmpdir(), *home_dir = xasprintf("%s/home", dir);
+    char *url = site_url(site, "/reviews/"), *pdf = site_url(site, "/docs/child-k.pdf");
+    const char *later[] = {"CASEREVIEW_NOW=1893456000", NULL}; /* 2030-01-01 */
+    struct th_result r;
+    struct home home;
+    struct web_opts o;
+    struct web *w = NULL;
+    struct resp page;
+
+    (void)state;
+    r = th_run(home_dir, NULL, "crawl", "--delay", "0", url, NULL);
+    assert_int_equal(r.status, 0);
+    th_result_release(&r);
+    g.gone = 1;
+    r = th_run(home_dir, later, "crawl", "--delay", "0", url, NULL);
+    assert_int_equal(r.status, 0);
+    th_result_release(&r);
+    run_ok(home_dir, "index", NULL);
+    assert_int_equal(home_open(&home, home_dir, 0, NULL), 0);
+    memset(&o, 0, sizeof(o));
+    o.home = &home;
+    o.vocab = F->vocab;
+    assert_int_equal(web_start(&w, &o, NULL), 0);
+    page = request_at(web_port(w), "GET", "/report/1", NULL);
+    expect_status(&page, "/report/1", 200);
+    th_assert_contains(page.body.data, "Where it was published");
+    th_assert_contains(page.body.data, pdf);
+    th_assert_contains(page.body.data, "No longer online since 1 January 2030");
+    th_assert_contains(page.body.data, "(from the link to it on the partnership&#39;s site)");
+    resp_release(&page);
+    web_stop(w);
+    home_release(&home);
+    site_stop(site);
+    th_rm_rf(dir);
+    free(dir);
+    free(home_dir);
+    free(url);
+    free(pdf);
+}
+
 /* ---- the command ---- */
 
 static pid_t spawn_serve(const char *home, int *out_fd, const char *const *extra)
@@ -1146,6 +1221,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_web_idle_clients_do_not_starve),
         cmocka_unit_test(test_web_client_disconnects_mid_response),
         cmocka_unit_test(test_web_sees_new_reports),
+        cmocka_unit_test(test_web_report_no_longer_online),
         cmocka_unit_test(test_web_serve_command),
         cmocka_unit_test(test_web_serve_refuses_remote_without_flag),
         cmocka_unit_test(test_web_port_in_use),
