@@ -77,6 +77,7 @@ int buf_append(struct buf *b, const void *data, size_t len, struct cr_err *err)
     return 0;
 }
 
+static int vappendf(struct buf *b, const char *fmt, va_list ap) CR_PRINTF(2, 0);
 static int vappendf(struct buf *b, const char *fmt, va_list ap)
 {
     va_list cp;

@@ -32,6 +32,7 @@ enum log_level log_get_level(void)
     return level;
 }
 
+static void vlog(enum log_level l, const char *prefix, const char *fmt, va_list ap) CR_PRINTF(3, 0);
 static void vlog(enum log_level l, const char *prefix, const char *fmt, va_list ap)
 {
     if (l > level)

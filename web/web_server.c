@@ -402,6 +402,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_response(r);
 }
 
+static void on_log(void *cls, const char *fmt, va_list ap) CR_PRINTF(2, 0);
 static void on_log(void *cls, const char *fmt, va_list ap)
 {
     struct web *w = cls;
