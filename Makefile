@@ -30,6 +30,10 @@ OPT = -g -O2
 ifeq ($(SAN),1)
 OPT = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
+ifeq ($(SAN),fuzz)
+OPT = -g -O1 -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+endif
 CPPFLAGS = -I. -D_GNU_SOURCE -MMD -MP
 CFLAGS_ALL = -std=c11 $(OPT) $(CWARN) $(CPPFLAGS)
 CXXFLAGS_ALL = -std=c++17 $(OPT) $(WARN) $(CPPFLAGS)
@@ -72,7 +76,7 @@ CLI_LIGHT_OBJS = $(call core_objs,$(filter-out $(CLI_NET_SRCS) cli/main.c,$(CLI_
 	$(OBJ)/cli/main-light.o
 
 .PHONY: all deps run test check asan valgrind fuzz bench clean programs sample fixtures stress \
-	hostile
+	hostile fuzz-programs
 .DEFAULT_GOAL := all
 .SECONDARY:
 

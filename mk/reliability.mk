@@ -28,3 +28,32 @@ stress:
 	@$(MAKE) --no-print-directory programs fixtures sample hostile $(HOSTILE_BIG_DIR)/.made $(TEST_BINS)
 	@BUILD=$(BUILD) CASEREVIEW_STRESS=1 CASEREVIEW_HOSTILE=$(CURDIR)/$(HOSTILE_BIG_DIR) \
 		TEST_TIMEOUT=$(STRESS_TIMEOUT) sh tests/run.sh reliability/
+
+# Fuzzing: the libFuzzer harnesses of tests/fuzz/ (see tests/fuzz/fuzz.h).
+# make test builds each with tests/fuzz/driver.c and runs its seeds and past
+# failures once (test_fuzz_NAME); make fuzz builds them with clang's
+# libFuzzer under ASan and UBSan into build/fuzz/ and runs each for
+# FUZZ_SECONDS (tests/fuzz/run.sh prints runs, exec/s and coverage).
+FUZZ_NAMES = query links hints dates taxonomy robots web url
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD = build/fuzz
+FUZZ_TEST_BINS = $(patsubst %,$(BUILD)/tests/fuzz/test_fuzz_%,$(FUZZ_NAMES))
+FUZZ_UTIL_OBJ = $(BUILD)/obj/tests/fuzz/fuzz_util.o
+
+$(BUILD)/tests/fuzz/test_fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/driver.o \
+		$(FUZZ_UTIL_OBJ) $(BUILD)/libcasereview.a
+	@mkdir -p $(dir $@)
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBCORE) $(call pkg_libs,$(PKGS_MAIN)) -lm
+check: $(FUZZ_TEST_BINS)
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_UTIL_OBJ) $(BUILD)/libcasereview.a
+	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
+	$(Q)$(CXX) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(LIBCORE) \
+		$(call pkg_libs,$(PKGS_MAIN)) -lm
+fuzz-programs: $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_NAMES))
+
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang CXX=clang++ fuzz-programs
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
