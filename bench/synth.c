@@ -1,5 +1,5 @@
 /*
- * bench/synth INDEX REPORTS PAGES_PER_REPORT: writes a synthetic repository
+ * bench/synth INDEX REPORTS PAGES_PER_REPORT [FIRST LAST]: writes a synthetic repository
  * of fictional reports straight into a Xapian index, in the layout of
  * lib/ixschema.h (one document per page with the report's filter terms,
  * values and display record), for the search benchmark. No PDFs: the text
@@ -8,6 +8,9 @@
  * curiosity", "sudden unexpected death in infancy"…) sown through it and
  * metadata (partnership, nation, type, kind, date, themes, topics) drawn
  * for each report. Deterministic: the same arguments give the same index.
+ * With FIRST and LAST, only reports FIRST..LAST are written (all are still
+ * drawn, so that shards built in parallel and merged with xapian-compact
+ * make the same repository as one run).
  */
 
 #include <jansson.h>
@@ -246,10 +249,17 @@ static void terms_and_values(struct xdb_doc *d, const struct report *r, int page
     free(child);
 }
 
-static int write_report(struct xdb *db, const struct report *r, struct buf *text,
+static int write_report(struct xdb *db, const struct report *r, struct buf *text, int skip,
                         struct cr_err *err)
 {
     for (int page = 1; page <= r->pages; page++) {
+        if (skip) {
+            /* draw what the page would hold, to keep the sequence */
+            page_text(text, r, page);
+            if (page == r->pages)
+                (void)pick(SYNTH_NPHRASES);
+            continue;
+        }
         struct xdb_doc *d = xdb_doc_new(db);
         char uniq[64], *js = record(r, page);
         struct buf data = BUF_INIT;
@@ -281,12 +291,18 @@ int main(int argc, char **argv)
     struct xdb *db = NULL;
     struct cr_err err;
     struct buf text = BUF_INIT;
-    long reports, pages, total = 0;
+    long reports, pages, total = 0, first = 1, last;
     time_t t0 = time(NULL);
 
-    if (argc != 4 || (reports = atol(argv[2])) < 1 || (pages = atol(argv[3])) < 1) {
-        fprintf(stderr, "usage: synth INDEX REPORTS PAGES_PER_REPORT\n");
+    if ((argc != 4 && argc != 6) || (reports = atol(argv[2])) < 1 ||
+        (pages = atol(argv[3])) < 1) {
+        fprintf(stderr, "usage: synth INDEX REPORTS PAGES_PER_REPORT [FIRST LAST]\n");
         return 2;
+    }
+    last = reports;
+    if (argc == 6) {
+        first = atol(argv[4]);
+        last = atol(argv[5]);
     }
     zipf_init();
     if (xdb_open(&db, argv[1], XDB_WRITE | XDB_OVERWRITE, &err) < 0 ||
@@ -297,12 +313,12 @@ int main(int argc, char **argv)
     for (long i = 1; i <= reports; i++) {
         struct report r;
         draw_report(&r, (int)i, (int)pages);
-        if (write_report(db, &r, &text, &err) < 0) {
+        if (write_report(db, &r, &text, i < first || i > last, &err) < 0) {
             fprintf(stderr, "synth: %s\n", err.msg);
             return 3;
         }
-        total += r.pages;
-        if (i % 500 == 0 && xdb_commit(db, &err) < 0) {
+        total += i >= first && i <= last ? r.pages : 0;
+        if (i % 500 == 0 && i >= first && i <= last && xdb_commit(db, &err) < 0) {
             fprintf(stderr, "synth: %s\n", err.msg);
             return 3;
         }

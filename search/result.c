@@ -318,6 +318,7 @@ static char *short_partnership(const char *name)
     static const char *const tails[] = {
         " Local Safeguarding Children Board", " Safeguarding Children Partnership",
         " Safeguarding Children Board", " Safeguarding Partnership", " Safeguarding Board",
+        " Safeguarding Panel",
         " Child Protection Committee", " Children's Safeguarding Partnership", " LSCB", " SCP",
         " SCB", " CPC",
     };
