@@ -10,4 +10,5 @@ SEARCH_SRCS = \
 	search/snippet.c
 SEARCH_TESTS = \
 	tests/search/test_query.c \
+	tests/search/test_result.c \
 	tests/search/test_search.c
