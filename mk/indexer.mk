@@ -4,6 +4,7 @@ INDEXER_SRCS = \
 	indexer/idx.c \
 	indexer/idx_doc.c \
 	indexer/meta.c \
+	indexer/meta_age.c \
 	indexer/meta_partner.c \
 	indexer/meta_sources.c \
 	indexer/tag.c
