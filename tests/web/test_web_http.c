@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -956,6 +957,50 @@ static void test_web_client_disconnects_mid_response(void **state)
     free(req);
 }
 
+
+/* At most max_connections are held; past them a client waits, and is served once one goes. */
+static void test_web_connection_limit(void **state)
+{
+    struct web_opts o;
+    struct web *w = NULL;
+    struct web *keep = F->w;
+    int idle[8], extra;
+    char buf[64];
+    struct resp r;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.home = &F->home;
+    o.vocab = F->vocab;
+    o.threads = 1;
+    o.max_connections = 8;
+    o.timeout_s = 30;
+    assert_int_equal(web_start(&w, &o, NULL), 0);
+    F->w = w; /* connect_raw and get ask F->w */
+    for (int i = 0; i < 8; i++) {
+        idle[i] = connect_raw();
+        (void)send(idle[i], "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL); /* and no more */
+    }
+    usleep(200 * 1000);
+    /* the ninth waits in the kernel's queue: the server takes no more than its limit */
+    extra = connect_raw();
+    (void)send(extra, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 35, MSG_NOSIGNAL);
+    assert_int_equal(wait_readable(extra, 1000), 0);
+    /* once the others go, it is served */
+    for (int i = 0; i < 8; i++)
+        close(idle[i]);
+    assert_true(wait_readable(extra, 5000) > 0);
+    assert_true(recv(extra, buf, sizeof(buf) - 1, 0) > 12);
+    buf[12] = '\0';
+    assert_string_equal(buf, "HTTP/1.1 200");
+    close(extra);
+    r = get("/search?q=neglect");
+    expect_status(&r, "/search?q=neglect", 200);
+    resp_release(&r);
+    F->w = keep;
+    web_stop(w);
+}
+
 /* Reports indexed while the server runs appear without a restart. */
 static void test_web_sees_new_reports(void **state)
 {
@@ -985,6 +1030,86 @@ static void test_web_sees_new_reports(void **state)
     free(c);
 }
 
+
+
+/* ---- many clients at once, while the index changes ---- */
+
+struct client {
+    int id;
+    int bad;               /* answers that were not 200 with a page */
+    char what[256];        /* the first of them */
+};
+
+static void *client_run(void *arg)
+{
+    static const char *const paths[] = {
+        "/search?q=neglect",         "/search?q=%22disguised+compliance%22&nation=england",
+        "/search",                   "/report/1?q=neglect",
+        "/compare?rows=year&cols=topic", "/search?q=neglekt",
+        "/citations.ris?q=child",    "/search?theme=bruising-non-mobile&sort=-date",
+    };
+    struct client *c = arg;
+
+    for (int i = 0; i < 24; i++) {
+        const char *p = paths[(size_t)(i + c->id) % (sizeof(paths) / sizeof(paths[0]))];
+        /* no cmocka assertion off the main thread: count, and let the main thread fail */
+        char *url = xasprintf("http://127.0.0.1:%u%s", web_port(F->w), p);
+        struct buf body = BUF_INIT;
+        CURL *h = curl_easy_init();
+        long status = 0;
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+        curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+        if (curl_easy_perform(h) == CURLE_OK)
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200 || body.len < 100) {
+            if (!c->bad++)
+                snprintf(c->what, sizeof(c->what), "%s: %ld", p, status);
+        }
+        curl_easy_cleanup(h);
+        buf_release(&body);
+        free(url);
+    }
+    return NULL;
+}
+
+static void test_web_concurrent_clients(void **state)
+{
+    static const char text[] =
+        "# Fixture written by tests/web/test_web_http.c (fictional).\n"
+        "@small FICTIONAL TEST DOCUMENT. Everything in it is invented; it describes no real "
+        "child, family or partnership.\n"
+        "@heading Learning review: Child Q\n"
+        "The review found neglect of a child who was not brought to appointments.\n";
+    char *txt = xasprintf("%s/child-q.txt", F->dir), *pdf = xasprintf("%s/child-q.pdf", F->dir);
+    struct client clients[6];
+    pthread_t th[6];
+
+    (void)state;
+    th_write(txt, text, sizeof(text) - 1);
+    assert_int_equal(th_sh("'%s' '%s' '%s'", getenv("CASEREVIEW_MKPDF"), txt, pdf), 0);
+    run_ok(F->home_dir, "add", "--quiet", pdf, NULL);
+    memset(clients, 0, sizeof(clients));
+    for (int i = 0; i < 6; i++) {
+        clients[i].id = i;
+        assert_int_equal(pthread_create(&th[i], NULL, client_run, &clients[i]), 0);
+    }
+    run_ok(F->home_dir, "index", NULL); /* commits while the clients ask */
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        if (clients[i].bad) {
+            print_error("client %d: %d bad answers, first %s\n", i, clients[i].bad,
+                        clients[i].what);
+            fail();
+        }
+    }
+    expect_page("/search?q=%22not+brought%22", 200, "Child Q", NULL);
+    free(txt);
+    free(pdf);
+}
 
 /* ---- a report whose source went ---- */
 
@@ -1220,7 +1345,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_web_host_checked),
         cmocka_unit_test(test_web_idle_clients_do_not_starve),
         cmocka_unit_test(test_web_client_disconnects_mid_response),
+        cmocka_unit_test(test_web_connection_limit),
         cmocka_unit_test(test_web_sees_new_reports),
+        cmocka_unit_test(test_web_concurrent_clients),
         cmocka_unit_test(test_web_report_no_longer_online),
         cmocka_unit_test(test_web_serve_command),
         cmocka_unit_test(test_web_serve_refuses_remote_without_flag),
