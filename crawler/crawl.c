@@ -33,6 +33,11 @@
 
 #define AGENT_TOKEN "casereview"
 #define POLL_MAX_MS 200 /* longest wait, so that a stop request is seen promptly */
+/*
+ * RFC 9309 2.3.1.2: follow at least five redirects to a robots.txt, even to
+ * another host; the file found applies to the origin asked.
+ */
+#define ROBOTS_MAX_REDIRECTS 5
 
 struct src {
     int64_t id;                      /* crawl_sources.id */
@@ -49,8 +54,11 @@ struct item {
     enum frontier_kind kind;
     int depth;
     int attempts;              /* fetches tried */
+    char *hop_url;             /* owned: the next hop of its redirect chain; NULL = url */
+    char *chain;               /* owned: the URLs fetched before hop_url, one a line; or NULL */
+    int hops;                  /* redirects followed */
     double not_before;         /* progress_now() time before which it waits */
-    struct polite_host *host;  /* borrowed from run.pol */
+    struct polite_host *host;  /* borrowed from run.pol: the host of what it fetches next */
     size_t index;              /* in run.items */
 };
 
@@ -112,19 +120,35 @@ static size_t src_index(const struct run *r, int64_t id)
     return (size_t)-1;
 }
 
-static void add_item(struct run *r, const char *url, size_t src, enum frontier_kind kind,
-                     int depth, int attempts)
+/* What the item fetches next: its URL, or where its redirect chain has got to. */
+static const char *item_target(const struct item *it)
+{
+    return it->hop_url ? it->hop_url : it->url;
+}
+
+/* The politeness state of the host an item fetches next. */
+static struct polite_host *target_host(struct run *r, const struct item *it)
+{
+    char *origin = crawl_url_origin(item_target(it));
+    struct polite_host *h = polite_host(r->pol, origin ? origin : item_target(it));
+
+    free(origin);
+    return h;
+}
+
+static void add_item(struct run *r, const struct frontier_item *fi, size_t src)
 {
     struct item *it = xcalloc(1, sizeof(*it));
-    char *origin = crawl_url_origin(url);
 
-    it->url = xstrdup(url);
+    it->url = xstrdup(fi->url);
     it->src = src;
-    it->kind = kind;
-    it->depth = depth;
-    it->attempts = attempts;
-    it->host = polite_host(r->pol, origin ? origin : url);
-    free(origin);
+    it->kind = fi->kind;
+    it->depth = fi->depth;
+    it->attempts = fi->attempts;
+    it->hop_url = fi->hop_url ? xstrdup(fi->hop_url) : NULL;
+    it->chain = fi->chain ? xstrdup(fi->chain) : NULL;
+    it->hops = fi->hops;
+    it->host = target_host(r, it);
     r->items = xgrow(r->items, sizeof(*r->items), r->nitems + 1, &r->items_alloc);
     r->items[r->nitems] = it;
     it->index = r->nitems;
@@ -141,7 +165,7 @@ static int load_item(const struct frontier_item *fi, void *ctx)
     size_t src = src_index(r, fi->source_id);
 
     if (src != (size_t)-1)
-        add_item(r, fi->url, src, fi->kind, fi->depth, fi->attempts);
+        add_item(r, fi, src);
     return 0;
 }
 
@@ -162,8 +186,13 @@ static void add_fresh(struct run *r, const char *url, size_t src, enum frontier_
 static void take_fresh(struct run *r, int committed)
 {
     for (size_t i = 0; i < r->nfresh; i++) {
+        struct frontier_item fi;
+        memset(&fi, 0, sizeof(fi));
+        fi.url = r->fresh[i].url;
+        fi.kind = r->fresh[i].kind;
+        fi.depth = r->fresh[i].depth;
         if (committed)
-            add_item(r, r->fresh[i].url, r->fresh[i].src, r->fresh[i].kind, r->fresh[i].depth, 0);
+            add_item(r, &fi, r->fresh[i].src);
         free(r->fresh[i].url);
     }
     r->nfresh = 0;
@@ -328,8 +357,10 @@ static int read_page(struct run *r, const struct item *it, const char *sha, cons
 /* What the handling of one result decided, recorded in its fetch row. */
 struct verdict {
     const char *outcome;
-    const char *state;   /* queue state: done, failed, skipped, pending (retry) */
+    const char *state;   /* queue state: done, failed, skipped, pending (retry, next hop) */
     char *error;         /* owned: NULL on success */
+    char *location;      /* owned: where a redirect points (absolute when it could be read) */
+    int hop;             /* 1: the chain goes on to location */
     char sha[STORE_SHA_HEX];
     int have_sha;        /* sha holds what was stored */
     const char *format;  /* what the stored bytes are (static), NULL when nothing was */
@@ -358,10 +389,11 @@ static int record_fetch(struct run *r, const struct item *it, const struct fetch
     f.sha256 = v->have_sha ? v->sha : NULL;
     f.etag = res->etag;
     f.last_modified = res->last_modified;
+    f.location = v->location ? v->location : res->location;
     f.error = v->error;
     f.outcome = v->outcome;
     f.attempt = it ? it->attempts + 1 : 1;
-    f.redirects = res->redirects;
+    f.redirects = it ? it->hops : res->redirects;
     f.elapsed_ms = res->elapsed_ms;
     return crawl_db_fetch_add(r->c, &f, fetch_id, err);
 }
@@ -561,6 +593,64 @@ static void on_transient(struct run *r, struct item *it, const struct fetch_resu
         polite_back_off(it->host, it->not_before);
 }
 
+static int is_redirect(long status)
+{
+    return status >= 300 && status < 400 && status != 304 && status != 305 && status != 306;
+}
+
+/* 1 when the item's chain has fetched url already (or is fetching it now). */
+static int in_chain(const struct item *it, const char *url)
+{
+    size_t len = strlen(url);
+
+    if (!strcmp(url, it->url) || (it->hop_url && !strcmp(url, it->hop_url)))
+        return 1;
+    for (const char *p = it->chain; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n == len && !strncmp(p, url, len))
+            return 1;
+        p = nl ? nl + 1 : p + n;
+    }
+    return 0;
+}
+
+/*
+ * A 3xx answer: the chain goes on to its Location, fetched as the item's
+ * next hop through the robots.txt and the delay of the Location's host; or
+ * it stops, recorded as failed, when the Location is missing, not http(s),
+ * a URL the chain has fetched already, or one hop too many.
+ */
+static void on_redirect(const struct item *it, const struct fetch_result *res,
+                        struct verdict *v)
+{
+    struct cr_err e;
+    char *to = NULL;
+
+    if (!res->location || !*res->location) {
+        verdict_fail(v, "failed", xasprintf("HTTP %ld without a Location", res->status));
+        return;
+    }
+    if (crawl_url_resolve(item_target(it), res->location, &to, &e) < 0) {
+        v->location = xstrdup(res->location);
+        verdict_fail(v, "failed", xasprintf("HTTP %ld: the redirect is not followed: %s",
+                                            res->status, e.msg));
+        return;
+    }
+    v->location = to;
+    if (in_chain(it, to)) {
+        verdict_fail(v, "failed", xasprintf("redirect loop: '%s' comes back after %d redirects",
+                                            to, it->hops + 1));
+    } else if (it->hops + 1 > CRAWL_MAX_REDIRECTS) {
+        verdict_fail(v, "failed", xasprintf("more than %d redirects (a redirect loop?)",
+                                            CRAWL_MAX_REDIRECTS));
+    } else {
+        v->outcome = "redirect";
+        v->state = "pending";
+        v->hop = 1;
+    }
+}
+
 static int decide(struct run *r, struct item *it, struct fetch_result *res, struct verdict *v,
                   struct cr_err *err)
 {
@@ -582,6 +672,10 @@ static int decide(struct run *r, struct item *it, struct fetch_result *res, stru
         return on_ok(r, it, res, v, err);
     if (res->status == 304)
         return on_not_modified(r, it, res, v, err);
+    if (is_redirect(res->status)) {
+        on_redirect(it, res, v);
+        return 0;
+    }
     verdict_fail(v, "failed", status_error(res));
     if (res->status == 404 || res->status == 410) {
         int64_t n = 0;
@@ -610,12 +704,35 @@ static int after_item(struct run *r, struct item *it, const struct verdict *v,
     return item_final(r, it, err);
 }
 
+/*
+ * After the hop's commit: the item fetches to next, first in line on its
+ * host, once that host's robots.txt and delay allow. chain and to are taken.
+ */
+static void after_hop(struct run *r, struct item *it, char *chain, char *to)
+{
+    free(it->chain);
+    free(it->hop_url);
+    it->chain = chain;
+    it->hop_url = to;
+    it->hops++;
+    it->not_before = 0;
+    if (it->kind == FRONTIER_PAGE && it->depth == 0) {
+        /* the source page moved: its new site is the partnership's site too */
+        struct src *s = &r->srcs[it->src];
+        free(s->alt_site);
+        s->alt_site = crawl_url_site(to);
+    }
+    it->host = target_host(r, it);
+    polite_push_front(it->host, it->index);
+}
+
 /* Records one item's result; returns an error only for what stops the crawl. */
 static int handle_item(struct run *r, struct item *it, struct fetch_result *res,
                        struct cr_err *err)
 {
     struct verdict v;
     int64_t fetch_id = 0;
+    char *chain = NULL;
     int ok, rc;
 
     memset(&v, 0, sizeof(v));
@@ -629,15 +746,26 @@ static int handle_item(struct run *r, struct item *it, struct fetch_result *res,
     ok = !strcmp(v.state, "done") && (v.have_sha || res->status == 304);
     if (rc == 0)
         rc = crawl_db_url_put(r->c, it->url, it->kind == FRONTIER_PAGE ? "page" : "document",
-                              res->final_url, res->status, v.error, fetch_id, ok,
-                              res->status == 304 ? NULL : res->etag,
+                              v.hop ? v.location : res->final_url, res->status, v.error,
+                              fetch_id, ok, res->status == 304 ? NULL : res->etag,
                               res->status == 304 ? NULL : res->last_modified,
                               v.have_sha ? v.sha : NULL, v.format, err);
-    if (rc == 0)
+    if (v.hop)
+        chain = it->chain ? xasprintf("%s\n%s", it->chain, item_target(it))
+                          : xstrdup(item_target(it));
+    if (rc == 0 && v.hop)
+        rc = frontier_hop(r->fr, it->url, v.location, chain, it->hops + 1, err);
+    else if (rc == 0)
         rc = frontier_set(r->fr, it->url, v.state, it->attempts + 1, v.error, err);
     rc = end(r, rc, err);
-    if (rc == 0)
+    if (rc == 0 && v.hop) {
+        after_hop(r, it, chain, v.location);
+        chain = v.location = NULL;
+    } else if (rc == 0) {
         rc = after_item(r, it, &v, err);
+    }
+    free(chain);
+    free(v.location);
     free(v.error);
     return rc;
 }
@@ -708,6 +836,7 @@ static int start_robots(struct run *r, struct polite_host *h, struct cr_err *err
     memset(&q, 0, sizeof(q));
     q.url = url;
     q.to_memory = 1;
+    q.max_redirects = ROBOTS_MAX_REDIRECTS;
     q.user = j;
     rc = fetch_start(r->fetch, &q, err);
     free(url);
@@ -751,7 +880,8 @@ static int start_item(struct run *r, struct item *it, struct cr_err *err)
     j->item = it;
     j->host = it->host;
     memset(&q, 0, sizeof(q));
-    q.url = it->url;
+    q.url = item_target(it);
+    /* the validators of the answer the chain ended with last time, sent at every hop */
     q.etag = found ? u.etag : NULL;
     q.last_modified = found ? u.last_modified : NULL;
     q.user = j;
@@ -804,14 +934,20 @@ static int schedule_host(struct run *r, struct polite_host *h, double now, struc
     if (h->robots_state != POLITE_ROBOTS_READY || !polite_ready(h, now))
         return 0;
     while (rc == 0 && due_item(r, h, now, &it)) {
+        const char *why;
+        char *msg = NULL;
         polite_pop(h);
-        path = crawl_url_path(it->url);
+        path = crawl_url_path(item_target(it));
         if (robots_allowed(h->robots, path)) {
             free(path);
             return start_item(r, it, err);
         }
         free(path);
-        rc = skip_item(r, it, h->robots_error ? h->robots_error : "disallowed by robots.txt", err);
+        why = h->robots_error ? h->robots_error : "disallowed by robots.txt";
+        if (it->hop_url)
+            msg = xasprintf("redirected to '%s': %s", it->hop_url, why);
+        rc = skip_item(r, it, msg ? msg : why, err);
+        free(msg);
     }
     return rc;
 }
@@ -1022,6 +1158,8 @@ static void release(struct run *r)
     polite_free(r->pol);
     for (size_t i = 0; i < r->nitems; i++) {
         free(r->items[i]->url);
+        free(r->items[i]->hop_url);
+        free(r->items[i]->chain);
         free(r->items[i]);
     }
     free(r->items);

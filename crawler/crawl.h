@@ -8,7 +8,9 @@
  * Guarantees:
  *  - robots.txt (RFC 9309) is obeyed for every origin, Crawl-delay included;
  *    one request at a time per origin, `delay` seconds apart; several
- *    origins at once.
+ *    origins at once. Redirects are followed by the crawl, not by libcurl:
+ *    each hop is a fetch of its own, recorded, and waits for the robots.txt
+ *    and the delay of its own origin.
  *  - every fetch is recorded (crawl_fetches); a document's bytes go into the
  *    store by sha256 and into `reports` (the same bytes at two URLs are one
  *    report); what a file is, is decided by its bytes, never by its
@@ -18,11 +20,13 @@
  *    or 410 (or an HTML page in its place) is kept and marked gone.
  *  - 429, 5xx, timeouts and dropped connections are retried with backoff
  *    (Retry-After honoured up to CRAWL_MAX_RETRY_AFTER seconds), then
- *    recorded as failed; bodies over max_bytes are abandoned; redirect loops
- *    stop after FETCH_MAX_REDIRECTS.
- *  - each fetch's results commit in one transaction with its queue entry,
- *    so a crawl killed at any moment resumes with nothing completed fetched
- *    again and nothing stored lost (crawler/frontier.h).
+ *    recorded as failed; bodies over max_bytes are abandoned; a redirect
+ *    chain stops at a URL it has fetched already (a loop), at a Location
+ *    that is not http(s), or after CRAWL_MAX_REDIRECTS hops.
+ *  - each fetch's results commit in one transaction with its queue entry
+ *    (its new state, or the next hop of its redirect chain), so a crawl
+ *    killed at any moment resumes with nothing completed fetched again, not
+ *    even a hop, and nothing stored lost (crawler/frontier.h).
  */
 
 #include <stdint.h>
@@ -36,6 +40,7 @@ struct store;
 
 #define CRAWL_MAX_RETRY_AFTER 120.0 /* seconds: a longer Retry-After gives up at once */
 #define CRAWL_ROBOTS_MAX_AGE (24 * 3600) /* seconds a fetched robots.txt is reused */
+#define CRAWL_MAX_REDIRECTS 10 /* hops of one redirect chain */
 
 /* Called as each source finishes (s borrowed for the call). */
 typedef void crawl_source_fn(const struct crawl_db_source *s, void *ctx);
@@ -45,7 +50,7 @@ struct crawl_opts {
     double delay_s;             /* seconds between two requests to one origin (>= 0) */
     uint64_t max_bytes;         /* a larger body is abandoned */
     long connect_timeout_ms;
-    long timeout_ms;            /* one transfer, redirects included */
+    long timeout_ms;            /* one transfer (each hop of a redirect chain is one) */
     int retries;                /* further attempts after a transient failure */
     unsigned parallel;          /* transfers at once (each to a different origin) */
     const char *origin;         /* how the sources came: "shipped", "file" or "url" */

@@ -215,8 +215,8 @@ int crawl_db_fetch_add(struct catalog *c, const struct crawl_db_fetch *f, int64_
     int rc = catalog_prepare(c,
                              "INSERT INTO crawl_fetches(run_id, url, final_url, fetched_at, "
                              "http_status, content_type, bytes, sha256, etag, last_modified, "
-                             "error, outcome, attempt, redirects, elapsed_ms) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "error, outcome, attempt, redirects, elapsed_ms, location) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              &st, err);
 
     if (rc < 0)
@@ -240,6 +240,7 @@ int crawl_db_fetch_add(struct catalog *c, const struct crawl_db_fetch *f, int64_
     sqlite3_bind_int(st, 13, f->attempt);
     sqlite3_bind_int64(st, 14, f->redirects);
     sqlite3_bind_int64(st, 15, f->elapsed_ms);
+    bind_opt(st, 16, f->location);
     rc = step_done(c, st, "record fetch", err);
     if (rc == 0)
         *id = sqlite3_last_insert_rowid(catalog_db(c));

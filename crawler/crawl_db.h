@@ -26,11 +26,14 @@ struct crawl_db_fetch {
     int64_t bytes;              /* body bytes received */
     const char *sha256;         /* of what was stored, or NULL */
     const char *etag, *last_modified;
+    const char *location;       /* where a redirect pointed (absolute), or NULL */
     const char *error;          /* NULL on success */
     const char *outcome;        /* new, same, changed, not-modified, not-a-document, gone,
-                                   failed, retry, too-big, page, robots, skipped */
+                                   failed, retry, too-big, page, robots, skipped,
+                                   redirect */
     int attempt;
-    long redirects, elapsed_ms;
+    long redirects;             /* hops of the chain before this request */
+    long elapsed_ms;
 };
 
 /* The state kept per URL for conditional requests. Strings new (crawl_db_url_release). */

@@ -17,7 +17,12 @@
 #include "lib/store.h"
 #include "lib/xalloc.h"
 
-#define HEADER_VALUE_MAX 2048 /* bytes of one header value kept */
+/*
+ * Bytes of one header value kept: more than any URL the crawler takes
+ * (CR_MAX_URL), so that a long Location is refused whole, never cut into
+ * another URL.
+ */
+#define HEADER_VALUE_MAX 8192
 
 struct xfer {
     struct fetch *f;           /* borrowed: the engine */
@@ -25,6 +30,7 @@ struct xfer {
     struct curl_slist *hdrs;   /* owned */
     struct fetch_result res;
     int to_memory;
+    long max_redirects;        /* from the request */
     long cur_status;           /* status of the answer being received */
     int too_big;               /* the cap was hit */
     int store_failed;          /* a store write failed */
@@ -76,6 +82,7 @@ static void result_clear(struct fetch_result *r)
     free(r->content_type);
     free(r->etag);
     free(r->last_modified);
+    free(r->location);
     free(r->error);
     store_writer_abort(r->blob);
     buf_release(&r->memory);
@@ -167,6 +174,7 @@ static void new_answer(struct xfer *x, const char *line, size_t len)
     FREE_AND_NULL(x->res.content_type);
     FREE_AND_NULL(x->res.etag);
     FREE_AND_NULL(x->res.last_modified);
+    FREE_AND_NULL(x->res.location);
     x->res.retry_after = -1;
 }
 
@@ -204,6 +212,8 @@ static size_t on_header(char *line, size_t size, size_t n, void *data)
         set_header_value(&x->res.etag, v, vlen);
     } else if (KEY("last-modified")) {
         set_header_value(&x->res.last_modified, v, vlen);
+    } else if (KEY("location")) {
+        set_header_value(&x->res.location, v, vlen);
     } else if (KEY("retry-after")) {
         char tmp[128];
         snprintf(tmp, sizeof(tmp), "%.*s", (int)(vlen < 127 ? vlen : 127), v);
@@ -269,6 +279,7 @@ int fetch_start(struct fetch *f, const struct fetch_req *r, struct cr_err *err)
     x->f = f;
     x->easy = e;
     x->to_memory = r->to_memory;
+    x->max_redirects = r->max_redirects;
     x->res.user = r->user;
     x->res.url = xstrdup(r->url);
     x->res.retry_after = -1;
@@ -287,8 +298,9 @@ int fetch_start(struct fetch *f, const struct fetch_req *r, struct cr_err *err)
     curl_easy_setopt(e, CURLOPT_URL, r->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->opts.user_agent);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
+    /* the crawler follows redirects itself, each hop through robots.txt and the delay */
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->max_redirects > 0 ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, r->max_redirects);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opts.connect_timeout_ms);
@@ -334,7 +346,7 @@ static void classify(struct xfer *x, CURLcode cc)
         r->error = xasprintf("timed out: %s", msg);
     } else if (cc == CURLE_TOO_MANY_REDIRECTS) {
         r->fail = FETCH_REDIRECTS;
-        r->error = xasprintf("more than %d redirects (a redirect loop?)", FETCH_MAX_REDIRECTS);
+        r->error = xasprintf("more than %ld redirects (a redirect loop?)", x->max_redirects);
     } else if (cc == CURLE_PARTIAL_FILE) {
         r->fail = FETCH_PARTIAL;
         r->error = xasprintf("the body ended early: %s", msg);

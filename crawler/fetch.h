@@ -3,10 +3,11 @@
 /*
  * HTTP transfers, several at once, over one libcurl multi handle.
  *
- * Each transfer follows up to FETCH_MAX_REDIRECTS redirects (http and https
- * only), sends the User-Agent and, when given, If-None-Match and
+ * Each transfer sends the User-Agent and, when given, If-None-Match and
  * If-Modified-Since, and is bounded by a connect timeout, a total timeout and
- * a size cap. The body of a 2xx answer streams into a new blob of the
+ * a size cap. A redirect is not followed unless the request asks for it
+ * (max_redirects, http and https only): a 3xx answer comes back with its
+ * Location, for the caller to follow as a transfer of its own. The body of a 2xx answer streams into a new blob of the
  * content store (or into memory, for robots.txt), never into a path taken
  * from the URL; other answers' bodies are counted and dropped.
  *
@@ -19,8 +20,6 @@
 #include "lib/buf.h"
 #include "lib/cr_err.h"
 
-#define FETCH_MAX_REDIRECTS 10
-
 struct store;
 struct store_writer;
 struct fetch;
@@ -28,7 +27,7 @@ struct fetch;
 struct fetch_opts {
     const char *user_agent;   /* borrowed; "casereview/VERSION" */
     long connect_timeout_ms;  /* per connection attempt */
-    long timeout_ms;          /* whole transfer, redirects included */
+    long timeout_ms;          /* whole transfer (redirects followed included) */
     uint64_t max_bytes;       /* a 2xx body larger than this is abandoned */
 };
 
@@ -36,7 +35,7 @@ enum fetch_fail {
     FETCH_OK = 0,       /* an HTTP answer arrived whole (any status) */
     FETCH_TOO_BIG,      /* the body passed max_bytes (or Content-Length said it would) */
     FETCH_TIMEOUT,      /* connect or total timeout */
-    FETCH_REDIRECTS,    /* more than FETCH_MAX_REDIRECTS redirects: a loop, most often */
+    FETCH_REDIRECTS,    /* more than the request's max_redirects: a loop, most often */
     FETCH_PARTIAL,      /* the connection closed before the announced length */
     FETCH_NET,          /* no answer: DNS, refused, reset, TLS, bad scheme in a redirect */
     FETCH_STORE,        /* the body could not be written to the store */
@@ -47,17 +46,19 @@ struct fetch_req {
     const char *etag;          /* borrowed; NULL = none */
     const char *last_modified; /* borrowed; NULL = none */
     int to_memory;             /* 1: keep a 2xx body in result.memory (capped at max_bytes) */
+    long max_redirects;        /* redirects libcurl follows; 0: a 3xx answer is the result */
     void *user;                /* handed back in the result */
 };
 
 struct fetch_result {
     void *user;                 /* from the request */
     char *url;                  /* owned: as requested */
-    char *final_url;            /* owned: after redirects */
+    char *final_url;            /* owned: after the redirects followed (else = url) */
     long status;                /* HTTP status of the last answer; 0 when none */
     char *content_type;         /* owned or NULL */
     char *etag;                 /* owned or NULL: of the last answer */
     char *last_modified;        /* owned or NULL */
+    char *location;             /* owned or NULL: the Location of the last answer, as sent */
     double retry_after;         /* seconds asked by Retry-After, -1 when absent */
     uint64_t body_bytes;        /* body bytes received over every answer */
     long redirects;             /* redirects followed */

@@ -188,8 +188,8 @@ int frontier_pending(struct frontier *f, frontier_item_fn *fn, void *ctx, struct
     sqlite3_stmt *st = NULL;
     struct frontier_item it;
     int rc = catalog_prepare(f->c,
-                             "SELECT url, source_id, kind, depth, attempts FROM crawl_queue "
-                             "WHERE run_id = ? AND state = 'pending' ORDER BY seq",
+                             "SELECT url, source_id, kind, depth, attempts, hop_url, chain, hops "
+                             "FROM crawl_queue WHERE run_id = ? AND state = 'pending' ORDER BY seq",
                              &st, err);
 
     if (rc < 0)
@@ -202,6 +202,9 @@ int frontier_pending(struct frontier *f, frontier_item_fn *fn, void *ctx, struct
                                                                              : FRONTIER_DOCUMENT;
         it.depth = sqlite3_column_int(st, 3);
         it.attempts = sqlite3_column_int(st, 4);
+        it.hop_url = (const char *)sqlite3_column_text(st, 5);
+        it.chain = (const char *)sqlite3_column_text(st, 6);
+        it.hops = sqlite3_column_int(st, 7);
         rc = fn(&it, ctx);
         if (rc != 0)
             break;
@@ -233,6 +236,25 @@ int frontier_set(struct frontier *f, const char *url, const char *state, int att
     sqlite3_bind_int64(st, 4, f->run);
     sqlite3_bind_text(st, 5, url, -1, SQLITE_STATIC);
     return done(f->c, st, "update queue", err);
+}
+
+int frontier_hop(struct frontier *f, const char *url, const char *hop_url, const char *chain,
+                 int hops, struct cr_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = catalog_prepare(f->c,
+                             "UPDATE crawl_queue SET hop_url = ?, chain = ?, hops = ? "
+                             "WHERE run_id = ? AND url = ?",
+                             &st, err);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, hop_url, -1, SQLITE_STATIC);
+    bind_opt(st, 2, chain);
+    sqlite3_bind_int(st, 3, hops);
+    sqlite3_bind_int64(st, 4, f->run);
+    sqlite3_bind_text(st, 5, url, -1, SQLITE_STATIC);
+    return done(f->c, st, "record redirect", err);
 }
 
 static char *col(sqlite3_stmt *st, int i)

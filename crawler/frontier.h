@@ -9,8 +9,9 @@
  * a crawl resumes the unfinished run with the same seeds, else abandons any
  * other unfinished run and begins a new one. A queued URL is 'pending' until
  * its fetch's results commit, in the same transaction, with its new state
- * ('done', 'failed' or 'skipped'): so a kill loses no completed work and
- * repeats none. Each URL is queued once per run.
+ * ('done', 'failed' or 'skipped'), or with the next hop of its redirect
+ * chain: so a kill loses no completed work and repeats none, not even a
+ * hop. Each URL is queued once per run.
  *
  * The caller owns transactions: every function here runs inside whatever
  * transaction is open on the catalogue.
@@ -35,6 +36,10 @@ struct frontier_item {
     enum frontier_kind kind;
     int depth;               /* pages followed from the source page to reach it */
     int attempts;            /* fetches tried so far (retries) */
+    const char *hop_url;     /* where its redirect chain has got to: the URL to fetch next;
+                                NULL = url itself */
+    const char *chain;       /* the URLs fetched before hop_url, one a line; NULL when none */
+    int hops;                /* redirects followed so far */
 };
 
 /* What to queue. Strings borrowed. */
@@ -84,6 +89,13 @@ int frontier_pending(struct frontier *f, frontier_item_fn *fn, void *ctx,
 /* Sets a queued URL's state ("pending", "done", "failed", "skipped"), attempts and error. */
 int frontier_set(struct frontier *f, const char *url, const char *state, int attempts,
                  const char *error, struct cr_err *err) CR_MUST_CHECK;
+
+/*
+ * Moves a queued URL's redirect chain on: hop_url is fetched next, after
+ * the URLs of chain (one a line), hops redirects from url. It stays pending.
+ */
+int frontier_hop(struct frontier *f, const char *url, const char *hop_url, const char *chain,
+                 int hops, struct cr_err *err) CR_MUST_CHECK;
 
 /* The link context url was queued with (all NULL for a seed). */
 int frontier_context(struct frontier *f, const char *url, struct frontier_context *out,

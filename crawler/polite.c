@@ -107,6 +107,17 @@ void polite_push(struct polite_host *h, size_t item)
     h->queue[h->qlen++] = item;
 }
 
+void polite_push_front(struct polite_host *h, size_t item)
+{
+    if (h->qhead == 0) {
+        h->queue = xgrow(h->queue, sizeof(*h->queue), h->qlen + 1, &h->qalloc);
+        memmove(h->queue + 1, h->queue, h->qlen * sizeof(*h->queue));
+        h->qlen++;
+        h->qhead = 1;
+    }
+    h->queue[--h->qhead] = item;
+}
+
 int polite_peek(const struct polite_host *h, size_t *item)
 {
     if (h->qhead >= h->qlen)

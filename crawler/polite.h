@@ -58,6 +58,8 @@ void polite_back_off(struct polite_host *h, double until);
 
 /* The FIFO of waiting work. */
 void polite_push(struct polite_host *h, size_t item);
+/* Puts item first in line (the next hop of a redirect chain goes before new work). */
+void polite_push_front(struct polite_host *h, size_t item);
 /* 1 and *item when work waits; it stays queued until polite_pop. */
 int polite_peek(const struct polite_host *h, size_t *item);
 void polite_pop(struct polite_host *h);

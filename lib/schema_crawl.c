@@ -11,10 +11,14 @@
  *   crawl_runs        one row per crawl; a run that did not finish (killed)
  *                     is resumed by the next crawl of the same seeds.
  *   crawl_queue       the frontier of each run: every URL to fetch, its
- *                     depth, state and retries. Marking a URL done commits in
- *                     the same transaction as everything its fetch produced,
- *                     so a kill never loses or repeats completed work.
- *   crawl_fetches     every HTTP fetch, one row each: URL, final URL, time,
+ *                     depth, state and retries, and how far its redirect
+ *                     chain has gone (hop_url, chain, hops). Marking a URL
+ *                     done, or moving it to its next hop, commits in the same
+ *                     transaction as everything its fetch produced, so a kill
+ *                     never loses or repeats completed work.
+ *   crawl_fetches     every HTTP fetch, one row each: URL (the queued URL, the
+ *                     start of its redirect chain), final URL (the URL this
+ *                     request went to), redirects (hops before it), time,
  *                     HTTP status (0 when there was no answer), content type,
  *                     body bytes received, sha256 (of what was stored), ETag,
  *                     Last-Modified, error (NULL on success), and what became
@@ -25,7 +29,10 @@
  *                     = a document link that answered with something else;
  *                     gone = 404/410 (or an HTML page) where a report was;
  *                     retry = a transient failure tried again later; failed;
- *                     too-big; robots = a robots.txt fetch).
+ *                     too-big; robots = a robots.txt fetch; redirect = a 3xx
+ *                     answer whose location the chain fetches next). A
+ *                     redirect chain is one row per hop, the last one with
+ *                     the outcome of the whole.
  *   crawl_urls        the state of each URL fetched: validators for the next
  *                     conditional request, the sha256 of its last body, its
  *                     final URL and last status.
@@ -189,5 +196,18 @@ const struct catalog_migration catalog_schema_crawl[] = {
      "ALTER TABLE crawl_queue ADD COLUMN anchor TEXT;"
      "ALTER TABLE crawl_queue ADD COLUMN context TEXT;"
      "ALTER TABLE crawl_queue ADD COLUMN heading TEXT;"},
+    /*
+     * 3: the crawler follows redirects itself, each hop through the robots.txt
+     * and the delay of its own host. A queued URL's chain is kept with it
+     * (hop_url: the URL to fetch next, NULL = the queued URL itself; chain:
+     * the URLs fetched before it, one a line; hops: how many), so that a
+     * crawl killed between two hops resumes at the next one. A fetch that
+     * answered with a redirect records where it pointed (location).
+     */
+    {3,
+     "ALTER TABLE crawl_queue ADD COLUMN hop_url TEXT;"
+     "ALTER TABLE crawl_queue ADD COLUMN chain TEXT;"
+     "ALTER TABLE crawl_queue ADD COLUMN hops INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE crawl_fetches ADD COLUMN location TEXT;"},
     {0, 0},
 };

@@ -7,7 +7,10 @@
  * redirect loop, 404, 500-then-200, 429 with Retry-After, a response slower
  * than the timeout, a truncated body, an HTML page served as a PDF, files
  * over the size limit; then a recrawl where a document changed, one
- * vanished and the rest answer 304; and a crawl killed mid-run and resumed.
+ * vanished and the rest answer 304; redirects to a document host with its
+ * own robots.txt and Crawl-delay, relative, looping, too long, to ftp: and
+ * without a Location; and crawls killed mid-run, and between the hops of
+ * their redirect chains, then resumed.
  * Every name on the site is fictional and the site says so.
  */
 
@@ -409,9 +412,20 @@ static void check_first_crawl(const struct th_result *r)
                "64");
     expect_url("SELECT f.bytes = r.bytes FROM crawl_fetches f JOIN reports r "
                "ON r.sha256 = f.sha256 WHERE f.url = '%U'", "/docs/child-a.pdf", "1");
-    /* the redirect: final URL recorded */
-    expect_url_contains("SELECT final_url || ' ' || redirects FROM crawl_fetches WHERE url = '%U'",
+    /* the redirect: the hop recorded with its Location, then the final URL of the chain */
+    expect_url("SELECT count(*) FROM crawl_fetches WHERE url = '%U'", "/redirect/child-b", "2");
+    expect_url_contains("SELECT http_status || ' ' || outcome || ' ' || location "
+                        "FROM crawl_fetches WHERE url = '%U' ORDER BY id LIMIT 1",
+                        "/redirect/child-b", "302 redirect http://127.0.0.1:");
+    expect_url_contains("SELECT location FROM crawl_fetches WHERE url = '%U' ORDER BY id LIMIT 1",
+                        "/redirect/child-b", "/docs/child-b.pdf");
+    expect_url_contains("SELECT http_status || ' ' || final_url || ' ' || redirects "
+                        "FROM crawl_fetches WHERE url = '%U' ORDER BY id DESC LIMIT 1",
                         "/redirect/child-b", "/docs/child-b.pdf 1");
+    expect_url_contains("SELECT final_url FROM crawl_urls WHERE url = '%U'", "/redirect/child-b",
+                        "/docs/child-b.pdf");
+    expect_url("SELECT state || ' ' || hops FROM crawl_queue WHERE url = '%U'",
+               "/redirect/child-b", "done 1");
     /* 404 */
     expect_url("SELECT http_status || ' ' || error FROM crawl_fetches WHERE url = '%U'",
                "/missing.pdf", "404 HTTP 404");
@@ -446,9 +460,13 @@ static void check_first_crawl(const struct th_result *r)
                         "/huge.pdf", "too-big larger than the limit of 204800 bytes");
     expect_url_contains("SELECT outcome || ' ' || error FROM crawl_fetches WHERE url = '%U'",
                         "/huge-stream.pdf", "too-big larger than the limit of 204800 bytes");
-    /* the redirect loop stops */
-    expect_url_contains("SELECT error FROM crawl_fetches WHERE url = '%U'", "/loop/a.pdf",
-                        "more than 10 redirects");
+    /* the redirect loop stops when a URL comes back, each URL fetched once */
+    expect_url_contains("SELECT error FROM crawl_queue WHERE url = '%U'", "/loop/a.pdf",
+                        "redirect loop: 'http://127.0.0.1:");
+    expect_url_contains("SELECT error FROM crawl_queue WHERE url = '%U'", "/loop/a.pdf",
+                        "/loop/a.pdf' comes back after 2 redirects");
+    assert_int_equal(site_hits(F->a, "/loop/a.pdf"), 1);
+    assert_int_equal(site_hits(F->a, "/loop/b.pdf"), 1);
     /* robots.txt: disallowed, never fetched */
     expect_url("SELECT state || ' ' || error FROM crawl_queue WHERE url = '%U'",
                "/private/secret.pdf", "skipped disallowed by robots.txt");
@@ -491,11 +509,8 @@ static void check_politeness(void)
     assert_string_equal(log[0].path, "/robots.txt");
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(log[i].agent, "casereview/0.1.0");
-        /*
-         * one request at a time, Crawl-delay (0.05 s) apart: start to start at least that;
-         * a redirect is followed at once, as part of the same request
-         */
-        if (prev >= 0 && log[i].t - prev < 0.049 && !(log[i - 1].status / 100 == 3)) {
+        /* one request at a time, Crawl-delay (0.05 s) apart, redirects too: start to start */
+        if (prev >= 0 && log[i].t - prev < 0.049) {
             print_error("requests %zu and %zu to one site %.3f s apart\n", i - 1, i,
                         log[i].t - prev);
             fail();
@@ -586,6 +601,207 @@ static void test_crawl_fixture_site_then_recrawl(void **state)
     free(source);
 }
 
+/* ---- redirects to another host ---- */
+
+/* A Location for this answer: the other site's URL of path (valid until the next call here). */
+static const char *at(struct site *s, const char *path)
+{
+    static _Thread_local char loc[256];
+
+    snprintf(loc, sizeof(loc), "http://127.0.0.1:%d%s", site_port(s), path);
+    return loc;
+}
+
+/* The partnership's site: its documents redirect to a document host (site b). */
+static void route_hop_a(const struct site_req *q, struct site_resp *r, void *ctx)
+{
+    const char *p = q->path;
+    char path[64];
+    int n;
+
+    (void)ctx;
+    if (!strcmp(p, "/reviews/")) {
+        html(r, xstrdup("<html><body><p>FICTIONAL TEST SITE.</p><h2>Reviews</h2><ul>"
+                        "<li><a href=\"/go/1.pdf\">Child A1 overview report</a></li>"
+                        "<li><a href=\"/go/2.pdf\">Child A2 overview report</a></li>"
+                        "<li><a href=\"/go/3.pdf\">Child A3 overview report</a></li>"
+                        "<li><a href=\"/go/rel.pdf\">Child A4 learning brief</a></li>"
+                        "<li><a href=\"/go/private.pdf\">Child A5 (restricted)</a></li>"
+                        "<li><a href=\"/go/ftp.pdf\">Child A6 (old archive)</a></li>"
+                        "<li><a href=\"/go/long.pdf\">Child A7 (moved many times)</a></li>"
+                        "<li><a href=\"/go/round.pdf\">Child A8 (moved and back)</a></li>"
+                        "<li><a href=\"/go/nowhere.pdf\">Child A9 (moved, no address)</a></li>"
+                        "</ul></body></html>"),
+             "\"hop-page\"");
+    } else if (sscanf(p, "/go/%d.pdf", &n) == 1) {
+        snprintf(path, sizeof(path), "/files/%d.pdf", n);
+        r->status = 302;
+        r->location = at(F->b, path);
+    } else if (!strcmp(p, "/go/rel.pdf")) {
+        r->status = 303;
+        r->location = at(F->b, "/a/b/start");
+    } else if (!strcmp(p, "/go/private.pdf")) {
+        r->status = 301;
+        r->location = at(F->b, "/private/x.pdf");
+    } else if (!strcmp(p, "/go/ftp.pdf")) {
+        r->status = 302;
+        r->location = "ftp://127.0.0.1/x.pdf";
+    } else if (!strcmp(p, "/go/long.pdf") || sscanf(p, "/hop/%d", &n) == 1) {
+        snprintf(path, sizeof(path), "/hop/%d", !strcmp(p, "/go/long.pdf") ? 1 : n + 1);
+        r->status = 307;
+        r->location = at(F->a, path);
+    } else if (!strcmp(p, "/go/round.pdf")) {
+        r->status = 302;
+        r->location = at(F->b, "/back");
+    } else if (!strcmp(p, "/go/nowhere.pdf")) {
+        r->status = 302;
+    } else {
+        r->status = 404; /* robots.txt too: everything allowed */
+    }
+}
+
+/* The document host: keeps out of /private/ and asks for 0.3 s between requests. */
+static void route_hop_b(const struct site_req *q, struct site_resp *r, void *ctx)
+{
+    const char *p = q->path;
+    char text[64];
+    int n;
+
+    (void)ctx;
+    if (!strcmp(p, "/robots.txt")) {
+        r->content_type = "text/plain";
+        html(r, xstrdup("User-agent: *\nDisallow: /private/\nCrawl-delay: 0.3\n"), NULL);
+    } else if (sscanf(p, "/files/%d.pdf", &n) == 1 || !strcmp(p, "/private/x.pdf")) {
+        snprintf(text, sizeof(text), "Child A%d overview report", n);
+        pdf(r, text, 1000, n == 1 ? "\"f1\"" : n == 2 ? "\"f2\"" : "\"f3\"");
+    } else if (!strcmp(p, "/a/b/start")) {
+        r->status = 308;
+        r->location = "../c.pdf"; /* relative: resolved against this hop's URL */
+    } else if (!strcmp(p, "/a/c.pdf")) {
+        pdf(r, "Child A4 learning brief", 1000, "\"c\"");
+    } else if (!strcmp(p, "/back")) {
+        r->status = 302;
+        r->location = at(F->a, "/go/round.pdf");
+    } else {
+        r->status = 404;
+    }
+}
+
+/* The requests site s received, by arrival. New array of *n. */
+static struct site_log_entry *log_by_arrival(struct site *s, size_t *n)
+{
+    struct site_log_entry *log = site_log(s, n);
+
+    qsort(log, *n, sizeof(*log), by_arrival);
+    return log;
+}
+
+/* first: the first crawl, which asks for robots.txt (a recrawl reuses it) */
+static void check_hops_to_b(int first)
+{
+    size_t n;
+    struct site_log_entry *log = log_by_arrival(F->b, &n);
+    double prev = -1;
+
+    /* the document host's robots.txt is asked first, once, and obeyed */
+    assert_true(n >= 4u + (unsigned)first);
+    if (first)
+        assert_string_equal(log[0].path, "/robots.txt");
+    assert_int_equal(site_hits(F->b, "/robots.txt"), first);
+    assert_int_equal(site_hits(F->b, "/private/x.pdf"), 0);
+    /* and its Crawl-delay (0.3 s), though the partnership's site asks for none */
+    for (size_t i = 0; i < n; i++) {
+        if (prev >= 0 && log[i].t - prev < 0.29) {
+            print_error("requests to the document host %.3f s apart: '%s' then '%s'\n",
+                        log[i].t - prev, log[i - 1].path, log[i].path);
+            fail();
+        }
+        prev = log[i].t;
+    }
+    free(log);
+}
+
+static void check_redirect_crawl(void)
+{
+    char *b1 = site_url(F->b, "/files/1.pdf"), *q;
+
+    assert_sql("SELECT count(*) FROM reports", "4");
+    check_hops_to_b(1);
+    /* each hop is a fetch: the first with its status and Location, the last with the outcome */
+    expect_url("SELECT group_concat(http_status || ':' || outcome || ':' || redirects, ' ') FROM "
+               "(SELECT * FROM crawl_fetches WHERE url = '%U' ORDER BY id)", "/go/1.pdf",
+               "302:redirect:0 200:new:1");
+    expect_url("SELECT final_url = '%U' FROM crawl_fetches WHERE url = '%U' "
+               "AND outcome = 'redirect'", "/go/1.pdf", "1");
+    q = xasprintf("SELECT location = '%s' FROM crawl_fetches WHERE url LIKE '%%/go/1.pdf' "
+                  "AND outcome = 'redirect'", b1);
+    assert_sql(q, "1");
+    free(q);
+    q = xasprintf("SELECT final_url = '%s' FROM crawl_urls WHERE url LIKE '%%/go/1.pdf'", b1);
+    assert_sql(q, "1");
+    free(q);
+    q = xasprintf("SELECT count(*) FROM crawl_report_links WHERE url LIKE '%%/go/1.pdf' AND "
+                  "final_url = '%s'", b1);
+    assert_sql(q, "1");
+    free(q);
+    /* a relative Location is read against the hop that sent it */
+    expect_url_contains("SELECT final_url FROM crawl_urls WHERE url = '%U'", "/go/rel.pdf",
+                        "/a/c.pdf");
+    expect_url("SELECT state || ' ' || hops FROM crawl_queue WHERE url = '%U'", "/go/rel.pdf",
+               "done 2");
+    /* kept out by the document host's robots.txt */
+    expect_url("SELECT state FROM crawl_queue WHERE url = '%U'", "/go/private.pdf", "skipped");
+    expect_url_contains("SELECT error FROM crawl_queue WHERE url = '%U'", "/go/private.pdf",
+                        "/private/x.pdf': disallowed by robots.txt");
+    /* a scheme that is not http(s) is refused */
+    expect_url_contains("SELECT state || ' ' || error FROM crawl_queue WHERE url = '%U'",
+                        "/go/ftp.pdf", "failed HTTP 302: the redirect is not followed: "
+                        "'ftp://127.0.0.1/x.pdf': not an http or https URL");
+    expect_url("SELECT location FROM crawl_fetches WHERE url = '%U'", "/go/ftp.pdf",
+               "ftp://127.0.0.1/x.pdf");
+    /* ten hops at most: the URL and ten redirects fetched, the eleventh refused */
+    expect_url_contains("SELECT error FROM crawl_queue WHERE url = '%U'", "/go/long.pdf",
+                        "more than 10 redirects");
+    expect_url("SELECT count(*) FROM crawl_fetches WHERE url = '%U'", "/go/long.pdf", "11");
+    assert_int_equal(site_hits(F->a, "/hop/10"), 1);
+    assert_int_equal(site_hits(F->a, "/hop/11"), 0);
+    /* a loop across two hosts stops when the first URL comes back */
+    expect_url_contains("SELECT error FROM crawl_queue WHERE url = '%U'", "/go/round.pdf",
+                        "/go/round.pdf' comes back after 2 redirects");
+    assert_int_equal(site_hits(F->a, "/go/round.pdf"), 1);
+    assert_int_equal(site_hits(F->b, "/back"), 1);
+    expect_url("SELECT error FROM crawl_queue WHERE url = '%U'", "/go/nowhere.pdf",
+               "HTTP 302 without a Location");
+    free(b1);
+}
+
+static void test_crawl_redirect_to_other_host(void **state)
+{
+    struct th_result r;
+    char *source;
+
+    (void)state;
+    F->a = site_start(route_hop_a, NULL);
+    F->b = site_start(route_hop_b, NULL);
+    source = site_url(F->a, "/reviews/");
+    r = crawl(0, NULL, args_v(source));
+    th_assert_contains(r.out, "4 new");
+    th_result_release(&r);
+    check_redirect_crawl();
+
+    /* a recrawl: every hop asked again, the documents answer 304 at the end of their chain */
+    site_log_clear(F->a);
+    site_log_clear(F->b);
+    r = crawl(0, NULL, args_v(source));
+    th_result_release(&r);
+    expect_url("SELECT group_concat(http_status || ':' || outcome, ' ') FROM (SELECT * FROM "
+               "crawl_fetches WHERE url = '%U' ORDER BY id DESC LIMIT 2)", "/go/1.pdf",
+               "304:not-modified 302:redirect");
+    assert_int_equal(site_bytes(F->b), 0);
+    check_hops_to_b(0);
+    free(source);
+}
+
 /* ---- kill and resume ---- */
 
 static pid_t spawn_crawl(const char *source)
@@ -653,6 +869,108 @@ static void test_crawl_killed_then_resumed(void **state)
     r = th_run(F->home, NULL, "doctor", "--quick", NULL);
     assert_int_equal(r.status, 0);
     th_result_release(&r);
+    free(done);
+    free(source);
+}
+
+/* The partnership's page of F->many documents, each redirecting to site b. */
+static void route_many_hops(const struct site_req *q, struct site_resp *r, void *ctx)
+{
+    char path[64];
+    int n;
+
+    (void)ctx;
+    if (!strcmp(q->path, "/reviews/")) {
+        struct buf b = BUF_INIT;
+        buf_addstr(&b, "<html><body><p>FICTIONAL TEST SITE.</p><h2>Reviews</h2><ul>");
+        for (int i = 0; i < F->many; i++)
+            buf_addf(&b, "<li><a href=\"/go/%d.pdf\">Child %d review</a></li>", i, i);
+        buf_addstr(&b, "</ul></body></html>");
+        html(r, buf_take(&b), "\"many\"");
+    } else if (sscanf(q->path, "/go/%d.pdf", &n) == 1) {
+        snprintf(path, sizeof(path), "/r/%d.pdf", n);
+        r->status = 302;
+        r->location = at(F->b, path);
+    } else {
+        r->status = 404;
+    }
+}
+
+/* "/go/N.pdf" of every queued URL the query lists (a space-separated list of URLs). New. */
+static char *paths_of(const char *urls)
+{
+    struct buf b = BUF_INIT;
+    const char *p = urls;
+
+    while ((p = strstr(p, "/go/"))) {
+        size_t n = strcspn(p, " ");
+        buf_add(&b, p, n);
+        buf_addch(&b, ' ');
+        p += n;
+    }
+    return buf_take(&b);
+}
+
+static void test_crawl_killed_between_hops(void **state)
+{
+    struct site_log_entry *log;
+    struct th_result r;
+    char *source, *mid, *done;
+    size_t n;
+    int status;
+    pid_t pid;
+
+    (void)state;
+    F->many = 20;
+    F->a = site_start(route_many_hops, NULL);
+    F->b = site_start(route_many, NULL); /* /r/N.pdf, each 0.06 s slow */
+    source = site_url(F->a, "/reviews/");
+    pid = spawn_crawl(source);
+    /* the redirects are quick, the documents slow: kill once b has served a few */
+    while (site_hits(F->b, "/r/2.pdf") == 0) {
+        usleep(5000);
+        assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+    }
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+
+    /* chains caught between their hops: the redirect is recorded, the document not yet */
+    mid = sql("SELECT group_concat(url, ' ') FROM crawl_queue WHERE state = 'pending' AND "
+              "hop_url IS NOT NULL");
+    assert_true(strlen(mid) > 0);
+    done = sql("SELECT group_concat(url, ' ') FROM crawl_queue WHERE state = 'done' AND "
+               "url LIKE '%/go/%'");
+    {
+        char *a = paths_of(mid), *b = paths_of(done);
+        free(mid);
+        free(done);
+        mid = a;
+        done = b;
+    }
+    site_log_clear(F->a);
+    site_log_clear(F->b);
+    r = crawl(0, NULL, (const char *[]){"--delay", "0", source, NULL});
+    th_assert_contains(r.out, "(resumed)");
+    th_result_release(&r);
+    /* the resumed chains start at their next hop: their first URL is not asked again */
+    log = site_log(F->a, &n);
+    for (size_t i = 0; i < n; i++) {
+        char key[600];
+        snprintf(key, sizeof(key), "%s ", log[i].path);
+        if (strstr(mid, key) || strstr(done, key)) {
+            print_error("'%s' was redirected before the kill and fetched again\n", log[i].path);
+            fail();
+        }
+    }
+    free(log);
+    /* nothing lost, nothing pending, each chain recorded to its end */
+    assert_sql("SELECT count(*) FROM reports", "20");
+    assert_sql("SELECT count(*) FROM crawl_queue WHERE state <> 'done'", "0");
+    assert_sql("SELECT count(*) FROM crawl_urls WHERE url LIKE '%/go/%' AND final_url LIKE "
+               "'%/r/%' AND last_status = 200", "20");
+    assert_sql("SELECT count(*) FROM crawl_fetches WHERE url LIKE '%/go/%' AND "
+               "outcome = 'redirect'", "20");
+    free(mid);
     free(done);
     free(source);
 }
@@ -754,7 +1072,9 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crawl_fixture_site_then_recrawl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crawl_redirect_to_other_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_killed_then_resumed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crawl_killed_between_hops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_then_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_bad_sources_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_unreachable_source, setup, teardown),
