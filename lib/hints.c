@@ -428,7 +428,9 @@ static enum label label_of(const char *text, size_t from, size_t start,
         size_t i = start;
         while (i > b && text[i - 1] == ' ')
             i--;
-        if (i > b && isupper((unsigned char)text[i - 1]) && isupper((unsigned char)text[i - 2]))
+        /* two capitals before the date, both within the look-back ("J March 2021" is not one) */
+        if (i >= b + 2 && isupper((unsigned char)text[i - 1]) &&
+            isupper((unsigned char)text[i - 2]))
             return L_CODE;
     }
     return L_NONE;

@@ -64,6 +64,12 @@ int main(int argc, char **argv)
         return 2;
     }
     dir = xasprintf("%s/tests/fuzz/%s", src && *src ? src : ".", name + strlen("test_fuzz_"));
+    {
+        /* the harnesses load data/taxonomy: from the source tree, wherever the build is */
+        char *data = xasprintf("%s/data", src && *src ? src : ".");
+        setenv("CASEREVIEW_DATA", data, 0);
+        free(data);
+    }
     d = opendir(dir);
     if (!d) {
         fprintf(stderr, "cannot open '%s'\n", dir);
