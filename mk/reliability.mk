@@ -57,3 +57,19 @@ fuzz:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang CXX=clang++ fuzz-programs
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# make valgrind: the C unit tests under memcheck; any error or leak
+# (definite or indirect) fails. The end-to-end tests (cli/, reliability/,
+# the crawler against its loopback site, the web server) run programs whose
+# timing memcheck would upset, and are covered by make asan instead.
+VALGRIND_TESTS = lib/ crawler/test_crawl_url crawler/test_links crawler/test_robots indexer/ \
+	search/ fuzz/ web/test_web_html
+VALGRIND = valgrind --quiet --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+	--num-callers=30
+valgrind:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory programs fixtures sample $(TEST_BINS) $(FUZZ_TEST_BINS)
+	@bad=0; for t in $(VALGRIND_TESTS); do \
+		BUILD=$(BUILD) TEST_WRAP="$(VALGRIND)" TEST_TIMEOUT=1800 sh tests/run.sh $$t || bad=1; \
+	done; exit $$bad

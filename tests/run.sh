@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the test programs under $BUILD/tests (all, or those whose path
 # contains $1), each with a fresh temporary directory, and prints a summary.
+# $TEST_WRAP, if set, runs before each program (make valgrind: memcheck).
 # Exit status: 0 when every program passed.
 set -u
 BUILD=${BUILD:-build}
@@ -27,7 +28,8 @@ for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x | sort); do
     case "$t" in *"$filter"*) ;; *) continue ;; esac
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/casereview-run-XXXXXX")
     t0=$(date +%s)
-    if TMPDIR="$tmp" HOME="$tmp" timeout "${TEST_TIMEOUT:-600}" "$t" > "$tmp.log" 2>&1; then
+    # shellcheck disable=SC2086
+    if TMPDIR="$tmp" HOME="$tmp" timeout "${TEST_TIMEOUT:-600}" ${TEST_WRAP:-} "$t" > "$tmp.log" 2>&1; then
         pass=$((pass + 1))
         printf '  ok    %-40s %3ss\n' "${t#$BUILD/tests/}" $(( $(date +%s) - t0 ))
     else
