@@ -36,7 +36,12 @@ static const struct {
     {"Regional Safeguarding Board", "wales"},
     {"Local Safeguarding Children Board", "england"},
     {"Safeguarding Children Multi-Agency Partnership", "england"},
+    {"Children's Safeguarding Partnership", "england"},
+    {"Children\xe2\x80\x99s Safeguarding Partnership", "england"},
+    {"Childrens Safeguarding Partnership", "england"},
     {"Safeguarding Children Partnership", "england"},
+    {"Children's Safeguarding Board", NULL},
+    {"Children\xe2\x80\x99s Safeguarding Board", NULL},
     {"Safeguarding Children Board", NULL},
     {"Safeguarding Community Partnership", "england"},
     {"Safeguarding Partnership", "england"},
@@ -172,38 +177,150 @@ static int place_word(const char *s, int len)
     return len >= 2 && isupper((unsigned char)s[0]);
 }
 
-static const char *const not_places[] = {"The", "This", "Our", "A", "An", "Local", "Regional",
-                                         "By", "For", "Of", "And", "Each", "Every", NULL};
+static const char *const not_places[] = {
+    "The", "This", "Our", "A", "An", "Local", "Regional", "By", "For", "Of", "And", "Each",
+    "Every", "Review", "Reviews", "Report", "Briefing", "Summary", "Learning", "Practice", "Case",
+    "Serious", "Child", "Executive", "Overview", "Minute", "Published", "Contents", "Safeguarding",
+    "Partnership", "Board", NULL};
 
-/* The place words just before org (which starts at text + at): start offset, or -1. */
-static long place_before(const char *text, size_t at)
+/* Words that end a place name but belong to the body's name: "Tarnwick Children's". */
+static const char *const body_words[] = {"Children's", "Children\xe2\x80\x99s", "Childrens",
+                                         "Children", NULL};
+
+static int is_word(const char *s, size_t len, const char *const *list)
 {
-    size_t i = at, start = at;
+    for (int k = 0; list[k]; k++)
+        if (strlen(list[k]) == len && !strncmp(s, list[k], len))
+            return 1;
+    return 0;
+}
+
+/* A letter or an apostrophe (' or the bytes of U+2019) within a word. */
+static int word_byte(unsigned char c)
+{
+    return isalpha(c) || c == '\'' || c == 0xE2 || c == 0x80 || c == 0x99;
+}
+
+/*
+ * The place words of one line just before end (spaces and '-' between
+ * words, never a line break): their start, or end when there are none.
+ */
+static size_t place_words(const char *text, size_t line_start, size_t end, int *nwords)
+{
+    size_t i = end, start = end;
     int words = 0;
 
     while (words < MAX_PLACE_WORDS) {
         size_t e = i, b;
-        while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '-'))
+        while (e > line_start && (text[e - 1] == ' ' || text[e - 1] == '-'))
             e--;
-        if (e == i && i != at)
+        if (e == i && i != end)
             break;
         b = e;
-        while (b > 0 && (isalpha((unsigned char)text[b - 1]) || text[b - 1] == '\''))
+        while (b > line_start && word_byte((unsigned char)text[b - 1]))
             b--;
-        if (b == e || !place_word(text + b, (int)(e - b)))
+        if (b == e || !place_word(text + b, (int)(e - b)) || is_word(text + b, e - b, not_places))
             break;
-        for (int k = 0; not_places[k]; k++)
-            if ((size_t)strlen(not_places[k]) == e - b && !strncmp(text + b, not_places[k], e - b))
-                goto done;
-        start = b;
+        /* "Tarnwick Children's Safeguarding Board": "Children's" is the body's */
+        if (!(words == 0 && is_word(text + b, e - b, body_words)))
+            start = b, words++;
         i = b;
-        words++;
     }
-done:
-    /* a place does not end with "and"/"of" at its start */
-    while (start < at && (!strncmp(text + start, "and ", 4) || !strncmp(text + start, "of ", 3)))
+    /* a place does not start with "and"/"of" */
+    while (start < end && (!strncmp(text + start, "and ", 4) || !strncmp(text + start, "of ", 3)))
         start += strchr(text + start, ' ') - (text + start) + 1;
-    return start < at ? (long)start : -1;
+    *nwords = start < end ? words : 0;
+    return start;
+}
+
+/*
+ * The place before org (which starts at text + at): its start offset, or
+ * -1. On a cover the name may be split over lines ("Hartsea and Tamberley"
+ * above "Safeguarding Children Partnership"): with no place on org's own
+ * line, a line above made only of place words is the place.
+ */
+static long place_before(const char *text, size_t at)
+{
+    size_t ls = at, e = at, start, pls;
+    int n;
+
+    while (ls > 0 && text[ls - 1] != '\n')
+        ls--;
+    start = place_words(text, ls, at, &n);
+    if (n)
+        return (long)start;
+    for (size_t i = ls; i < at; i++)
+        if (!isspace((unsigned char)text[i]))
+            return -1;
+    if (ls == 0)
+        return -1;
+    e = ls - 1;
+    while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\r'))
+        e--;
+    pls = e;
+    while (pls > 0 && text[pls - 1] != '\n')
+        pls--;
+    start = place_words(text, pls, e, &n);
+    while (pls < start && isspace((unsigned char)text[pls]))
+        pls++;
+    return n && start == pls ? (long)start : -1;
+}
+
+/* "Safeguarding Board for Northern Ireland": the place after org's end, with its length. */
+static long place_after(const char *text, size_t end, size_t *len)
+{
+    size_t i = end, b, last = 0;
+    int words = 0;
+
+    if (!strncmp(text + i, " for ", 5))
+        i += 5;
+    else if (!strncmp(text + i, " of ", 4))
+        i += 4;
+    else
+        return -1;
+    if (!strncmp(text + i, "the ", 4) || !strncmp(text + i, "The ", 4))
+        return -1;
+    b = i;
+    while (words < MAX_PLACE_WORDS) {
+        size_t e = i;
+        while (isalpha((unsigned char)text[e]))
+            e++;
+        if (e == i || !place_word(text + i, (int)(e - i)) || is_word(text + i, e - i, not_places))
+            break;
+        if (isupper((unsigned char)text[i]))
+            last = e;
+        words++;
+        i = e;
+        if (text[i] != ' ' && text[i] != '-')
+            break;
+        i++;
+    }
+    if (!last)
+        return -1;
+    *len = last - b;
+    return (long)b;
+}
+
+/* org's words at s, with any run of whitespace between them: the bytes matched, or 0. */
+static size_t org_at(const char *s, const char *org)
+{
+    size_t i = 0, j = 0;
+
+    while (org[j]) {
+        if (org[j] == ' ') {
+            if (!isspace((unsigned char)s[i]))
+                return 0;
+            while (isspace((unsigned char)s[i]))
+                i++;
+            j++;
+            continue;
+        }
+        if (tolower((unsigned char)s[i]) != tolower((unsigned char)org[j]))
+            return 0;
+        i++;
+        j++;
+    }
+    return isalnum((unsigned char)s[i]) ? 0 : i;
 }
 
 static void add_cand(struct cand *c, int *n, const char *name, const char *place,
@@ -233,19 +350,25 @@ static void scan_orgs(const char *text, int votes, struct cand *c, int *n)
         if (s > text && isalnum((unsigned char)s[-1]))
             continue;
         for (size_t k = 0; k < sizeof(orgs) / sizeof(orgs[0]); k++) {
-            size_t ol = strlen(orgs[k].words);
-            long ps;
-            if (strncasecmp(s, orgs[k].words, ol) || isalnum((unsigned char)s[ol]) ||
-                (ol <= 4 && strncmp(s, orgs[k].words, ol)))
+            size_t ol = org_at(s, orgs[k].words), plen;
+            long ps, pa;
+            char *name, *place;
+            if (!ol || (strlen(orgs[k].words) <= 4 && strncmp(s, orgs[k].words, ol)))
                 continue;
             ps = place_before(text, (size_t)(s - text));
             if (ps >= 0) {
-                char *name = xstrndup(text + ps, (size_t)(s - text - ps) + ol);
-                char *place = xstrndup(text + ps, (size_t)(s - text - ps));
-                add_cand(c, n, name, place, orgs[k].nation, votes);
-                free(name);
-                free(place);
+                name = xstrndup(text + ps, (size_t)(s - text - ps) + ol);
+                place = xstrndup(text + ps, (size_t)(s - text - ps));
+            } else if ((pa = place_after(text, (size_t)(s - text) + ol, &plen)) >= 0) {
+                name = xstrndup(s, (size_t)(pa + (long)plen - (s - text)));
+                place = xstrndup(text + pa, plen);
+            } else {
+                break;
             }
+            add_cand(c, n, name, place, orgs[k].nation, votes);
+            free(name);
+            free(place);
+            s += ol - 1; /* "Safeguarding Partnership" inside it is not another name */
             break;
         }
     }

@@ -8,6 +8,7 @@
 
 #include "indexer/meta.h"
 #include "lib/taxonomy.h"
+#include "lib/xalloc.h"
 
 static void test_meta_title_largest_run(void **state)
 {
@@ -286,7 +287,95 @@ static void test_meta_tag_table(void **state)
         fail_msg("%d rows failed", failed);
 }
 
+/*
+ * {cover lines in large print ('\n'-separated), page texts, PDF title, the
+ * fields wanted as "field=value|…" ("field=" for none)}: meta_derive() with
+ * no catalogue, so only the report's own pages speak.
+ */
+static const struct {
+    const char *cover;
+    const char *pages[3];
+    const char *info_title;
+    const char *want;
+} derive_rows[] = {
+    /* partnership names in their shapes, normalised to the place */
+    {"Serious Case Review\nBrackenmoor Children's Safeguarding Partnership",
+     {"FICTIONAL. Child K", NULL}, NULL, "partnership=brackenmoor|nation=england|"},
+    {"Learning Review: Child H",
+     {"Published by the Safeguarding Children Partnership for Dunmere, March 2022.", NULL},
+     NULL, "partnership=dunmere|nation=england|"},
+    {"Child Safeguarding Practice Review\nAshfold and Kersey Safeguarding Children Partnership",
+     {"FICTIONAL.", NULL}, NULL, "partnership=ashfold-and-kersey|"},
+    {"Child Q\nPeltonbury Safeguarding\nChildren Partnership", {"FICTIONAL.", NULL}, NULL,
+     "partnership=peltonbury|nation=england|"},
+    {"Child Q\nChild Safeguarding Practice Review\nCalderwick and Rye\nSafeguarding Children "
+     "Partnership",
+     {"FICTIONAL.", NULL}, NULL, "partnership=calderwick-and-rye|"},
+    {"Baby V\nTarnwick Children\u2019s Safeguarding Board", {"FICTIONAL.", NULL}, NULL,
+     "partnership=tarnwick|"},
+    /* garbage: no place to be found */
+    {"Learning Review\nSafeguarding Children Partnership", {"FICTIONAL.", NULL}, NULL,
+     "partnership=|"},
+    {NULL, {"the Safeguarding Children Partnership for the review.", NULL}, NULL,
+     "partnership=|"},
+    {NULL, {"", NULL}, NULL, "partnership=|"},
+};
+
+static void test_meta_derive_table(void **state)
+{
+    struct taxonomy *t = shipped();
+    int failed = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(derive_rows) / sizeof(derive_rows[0]); i++) {
+        struct idx_line lines[8];
+        struct idx_page pages[3];
+        struct idx_report r;
+        struct meta_fields f;
+        struct cr_err err;
+        char *cover = xstrdup(derive_rows[i].cover ? derive_rows[i].cover : ""), *save = NULL;
+        const char *w = derive_rows[i].want;
+
+        memset(&r, 0, sizeof(r));
+        for (char *l = strtok_r(cover, "\n", &save); l && r.nlines < 8;
+             l = strtok_r(NULL, "\n", &save))
+            lines[r.nlines++] = (struct idx_line){1, 20, l};
+        for (int p = 0; p < 3 && derive_rows[i].pages[p]; p++) {
+            pages[p].text = (char *)derive_rows[i].pages[p];
+            pages[p].len = strlen(pages[p].text);
+            r.npages = p + 1;
+        }
+        r.pages = pages;
+        r.lines = lines;
+        r.info.title = (char *)derive_rows[i].info_title;
+        assert_int_equal(meta_derive(NULL, t, &r, &f, &err), 0);
+        while (*w) {
+            const char *eq = strchr(w, '='), *bar = strchr(w, '|');
+            char name[32], value[96];
+            int k;
+            assert_non_null(eq);
+            assert_non_null(bar);
+            snprintf(name, sizeof(name), "%.*s", (int)(eq - w), w);
+            snprintf(value, sizeof(value), "%.*s", (int)(bar - eq - 1), eq + 1);
+            k = meta_field_by_name(name);
+            assert_true(k >= 0);
+            if (strcmp(f.v[k] ? f.v[k] : "", value)) {
+                print_error("row %zu: %s is '%s', expected '%s'\n", i, name,
+                            f.v[k] ? f.v[k] : "", value);
+                failed++;
+            }
+            w = bar + 1;
+        }
+        meta_fields_release(&f);
+        free(cover);
+    }
+    taxonomy_free(t);
+    if (failed)
+        fail_msg("%d fields wrong", failed);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_meta_derive_table),
     cmocka_unit_test(test_meta_tag_table),
     cmocka_unit_test(test_meta_age_table),
     cmocka_unit_test(test_meta_items_table),
