@@ -628,7 +628,10 @@ static void test_search_vocab_from_shipped_taxonomy(void **state)
     char *id = NULL, *out = NULL;
     size_t n = 0;
     unsigned hits = 0;
+    char *data = th_src("data");
 
+    setenv("CASEREVIEW_DATA", data, 1); /* the test program may be built deep in build/ */
+    free(data);
     assert_int_equal(taxonomy_load_names(&t, &err), 0);
     filter_vocab_from_taxonomy(v, t);
     assert_int_equal(taxonomy_scan(t, "domestic abuse", 14, TAXONOMY_ALL, count_hit, &hits), 0);
