@@ -1,6 +1,7 @@
 /*
- * Crash safety: `add` and `index` are killed (SIGKILL) at random moments
- * and run again, many times, on the fixture and sample PDFs. After every
+ * Crash safety: `add`, `index` and `crawl` are killed (SIGKILL) at random moments
+ * and run again, many times, on the fixture and sample PDFs and a loopback
+ * site of fictional reviews (tests/site.h). After every
  * kill the catalogue passes PRAGMA integrity_check, the index passes
  * xapian-check, `casereview doctor` finds nothing, and every report stored
  * before the kill is still there exactly once; at the end the repository
@@ -33,6 +34,7 @@
 
 #include "lib/buf.h"
 #include "lib/xalloc.h"
+#include "tests/site.h"
 
 #define QUICK_KILLS 20
 #define STRESS_KILLS 200
@@ -475,6 +477,130 @@ static void test_crash_index_killed_at_random(void **state)
     free(log);
 }
 
+/* ---- crawl ---- */
+
+#define SITE_DOCS 30
+
+/* A partnership's fictional site: two pages of review links, each PDF a little slow. */
+static void route(const struct site_req *q, struct site_resp *r, void *ctx)
+{
+    struct buf b = BUF_INIT;
+    int n;
+
+    (void)ctx;
+    if (!strcmp(q->path, "/robots.txt")) {
+        r->status = 404;
+    } else if (!strcmp(q->path, "/reviews/") || !strcmp(q->path, "/reviews/more")) {
+        int first = strcmp(q->path, "/reviews/") ? SITE_DOCS / 2 : 0;
+        buf_addstr(&b, "<html><body><p>FICTIONAL TEST SITE: every review on it is invented.</p>"
+                       "<h2>Child safeguarding practice reviews</h2><ul>");
+        for (int i = first; i < first + SITE_DOCS / 2; i++)
+            buf_addf(&b, "<li><a href=\"/r/%d.pdf\">Child %d review</a> (published May 2019)"
+                         "</li>", i, i);
+        buf_addstr(&b, "</ul><p><a href=\"/reviews/more\">More reviews</a></p></body></html>");
+        r->len = b.len;
+        r->body = buf_take(&b);
+        r->etag = first ? "\"more\"" : "\"list\"";
+    } else if (sscanf(q->path, "/r/%d.pdf", &n) == 1 && n >= 0 && n < SITE_DOCS) {
+        char text[64];
+        snprintf(text, sizeof(text), "Fictional review number %d", n);
+        r->body = site_pdf(text, 3000, &r->len);
+        r->content_type = "application/pdf";
+        r->last_modified = "Tue, 15 May 2018 10:00:00 GMT";
+        r->delay_s = 0.02;
+    } else {
+        r->status = 404;
+    }
+}
+
+/* The URLs the unfinished crawl run has done, space-separated ("" when none). New. */
+static char *done_urls(const char *home)
+{
+    char *cat = xasprintf("%s/catalog.sqlite", home), *s;
+    int have = access(cat, F_OK) == 0;
+
+    free(cat);
+    if (!have)
+        return xstrdup("");
+    s = th_sql(home, "SELECT ' ' || group_concat(q.url, ' ') || ' ' FROM crawl_queue q JOIN "
+                     "crawl_runs r ON r.id = q.run_id WHERE r.state = 'running' AND "
+                     "q.state = 'done'", 0);
+    return s;
+}
+
+/* Asserts that no request since the log was cleared asked for one of `done`. */
+static void assert_not_fetched_again(struct site *site, const char *done)
+{
+    struct site_log_entry *log;
+    size_t n;
+
+    log = site_log(site, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *url = site_url(site, log[i].path), *key = xasprintf(" %s ", url);
+        if (strstr(done, key)) {
+            print_error("'%s' was completed before the kill and fetched again\n", url);
+            fail();
+        }
+        free(url);
+        free(key);
+    }
+    free(log);
+}
+
+static void test_crash_crawl_killed_at_random(void **state)
+{
+    static const char *const env[] = {NOW, NULL};
+    struct fx *f = *state;
+    struct site *site = site_start(route, NULL);
+    char *source = site_url(site, "/reviews/"), *home = xasprintf("%s/home", f->dir);
+    char *ref = xasprintf("%s/reference", f->dir), *log = xasprintf("%s/crawl.log", f->dir);
+    const char *args[] = {"crawl", "--delay", "0", "--quiet", source, NULL};
+    char *before = xstrdup(""), *done, *got, *want;
+    int kills = 0, ended = 0, rounds = 0;
+    double t0 = now(), span;
+
+    span = run_to_end(ref, env, args, NULL, log, 0) * 1.2;
+    want = th_sql(ref, "SELECT group_concat(sha256 || ' ' || name, '\n') FROM "
+                       "(SELECT sha256, name FROM reports ORDER BY sha256)", 0);
+    while (kills < f->kills) {
+        assert_true(++rounds < f->kills * 20);
+        done = done_urls(home);
+        site_log_clear(site);
+        if (run_and_kill(home, env, args, NULL, log, uniform(span))) {
+            kills++;
+            assert_not_fetched_again(site, done);
+            check_sound(f, home, 0, before);
+            free(before);
+            before = shas(home);
+        } else {
+            ended++;
+            assert_not_fetched_again(site, done);
+            check_sound(f, home, 0, before);
+            free(before);
+            before = xstrdup("");
+            th_rm_rf(home); /* a finished crawl leaves nothing to resume: start again */
+        }
+        free(done);
+    }
+    done = done_urls(home);
+    site_log_clear(site);
+    run_to_end(home, env, args, NULL, log, 0);
+    assert_not_fetched_again(site, done);
+    check_sound(f, home, 0, before);
+    got = th_sql(home, "SELECT group_concat(sha256 || ' ' || name, '\n') FROM "
+                       "(SELECT sha256, name FROM reports ORDER BY sha256)", 0);
+    assert_same(f, "the reports", want, got);
+    free(got);
+    got = th_sql(home, "SELECT count(*) || ' ' || (SELECT count(*) FROM crawl_queue WHERE "
+                       "state = 'pending') FROM reports", 0);
+    assert_string_equal(got, "30 0");
+    print_message("crash: crawl killed %d times (%d runs ended first) in %.1f s; a clean crawl "
+                  "takes %.2f s\n", kills, ended, now() - t0, span / 1.2);
+    site_stop(site);
+    free(got), free(want), free(done), free(before);
+    free(source), free(home), free(ref), free(log);
+}
+
 /*
  * A writer killed mid-transaction, holding the catalogue open with `mode` as
  * its journal: it says "ready" on a pipe, then waits for its SIGKILL.
@@ -547,6 +673,7 @@ static void test_crash_readonly_open_after_killed_writer(void **state)
 static const struct CMUnitTest tests[] = {
     T(test_crash_add_killed_at_random),
     T(test_crash_index_killed_at_random),
+    T(test_crash_crawl_killed_at_random),
     T(test_crash_readonly_open_after_killed_writer),
 };
 
