@@ -270,14 +270,15 @@ static void huge_count(const char *dir)
  * compressed once after a full flush, which makes its compressed bytes
  * independent of what came before, so they can simply be repeated.
  */
-static unsigned char *bomb(const char *chunk, size_t clen, unsigned long long total,
-                           size_t *out_len)
+static unsigned char *deflate_bomb(const char *chunk, size_t clen, unsigned long long total,
+                                   size_t *out_len, int gz)
 {
     z_stream zs;
     unsigned long long reps = total / clen;
     size_t cap = clen + 1024, one, tail;
     unsigned char *a = xmalloc_or_die(cap), *b = xmalloc_or_die(cap), *out;
-    uLong adler = adler32(0L, Z_NULL, 0), ad_chunk;
+    uLong adler = adler32(0L, Z_NULL, 0), ad_chunk, crc = crc32(0L, Z_NULL, 0), crc_chunk;
+    size_t hl;
 
     memset(&zs, 0, sizeof(zs));
     if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -294,29 +295,68 @@ static unsigned char *bomb(const char *chunk, size_t clen, unsigned long long to
     deflate(&zs, Z_FULL_FLUSH);
     one = cap - zs.avail_out;
     /* the second chunk's bytes are the ones every later chunk repeats */
-    out = xmalloc_or_die(2 + one * reps + 64);
-    out[0] = 0x78;
-    out[1] = 0xda;
+    hl = gz ? 10 : 2;
+    out = xmalloc_or_die(hl + one * reps + 64);
+    memcpy(out, gz ? "\x1f\x8b\x08\0\0\0\0\0\0\x03" : "\x78\xda", hl);
     for (unsigned long long i = 0; i < reps; i++)
-        memcpy(out + 2 + one * i, b, one);
+        memcpy(out + hl + one * i, b, one);
     zs.next_in = NULL;
     zs.avail_in = 0;
-    zs.next_out = out + 2 + one * reps;
+    zs.next_out = out + hl + one * reps;
     zs.avail_out = 32;
     deflate(&zs, Z_FINISH);
     tail = 32 - zs.avail_out;
     deflateEnd(&zs);
     ad_chunk = adler32(adler32(0L, Z_NULL, 0), (const Bytef *)chunk, (uInt)clen);
-    for (unsigned long long i = 0; i < reps; i++)
+    crc_chunk = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)chunk, (uInt)clen);
+    for (unsigned long long i = 0; i < reps; i++) {
         adler = adler32_combine(adler, ad_chunk, (z_off_t)clen);
-    *out_len = 2 + one * reps + tail;
-    out[(*out_len)++] = (unsigned char)(adler >> 24);
-    out[(*out_len)++] = (unsigned char)(adler >> 16);
-    out[(*out_len)++] = (unsigned char)(adler >> 8);
-    out[(*out_len)++] = (unsigned char)adler;
+        crc = crc32_combine(crc, crc_chunk, (z_off_t)clen);
+    }
+    *out_len = hl + one * reps + tail;
+    if (gz) {
+        /* RFC 1952: CRC-32 and the input size modulo 2^32, little-endian */
+        uint32_t isize = (uint32_t)(reps * clen);
+        for (int i = 0; i < 4; i++)
+            out[(*out_len)++] = (unsigned char)(crc >> (8 * i));
+        for (int i = 0; i < 4; i++)
+            out[(*out_len)++] = (unsigned char)(isize >> (8 * i));
+    } else {
+        out[(*out_len)++] = (unsigned char)(adler >> 24);
+        out[(*out_len)++] = (unsigned char)(adler >> 16);
+        out[(*out_len)++] = (unsigned char)(adler >> 8);
+        out[(*out_len)++] = (unsigned char)adler;
+    }
     free(a);
     free(b);
     return out;
+}
+
+static unsigned char *bomb(const char *chunk, size_t clen, unsigned long long total,
+                           size_t *out_len)
+{
+    return deflate_bomb(chunk, clen, total, out_len, 0);
+}
+
+/*
+ * bomb.gz, not a PDF: a gzip stream of `bomb` zero bytes, for a web server
+ * that sends it with Content-Encoding: gzip (tests/reliability/test_web).
+ */
+static void gzip_bomb(const char *dir, const struct sizes *z)
+{
+    size_t clen = 1 << 20, blen;
+    char *chunk = xmalloc_or_die(clen), path[4096];
+    unsigned char *data;
+    FILE *f;
+
+    memset(chunk, 0, clen);
+    data = deflate_bomb(chunk, clen, z->bomb, &blen, 1);
+    snprintf(path, sizeof(path), "%s/bomb.gz", dir);
+    f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, blen, f) != blen || fclose(f) != 0)
+        die("cannot write", path);
+    free(data);
+    free(chunk);
 }
 
 /* Content that inflates to `bytes` of white space after one line of text. */
@@ -699,5 +739,6 @@ int main(int argc, char **argv)
     huge_xref(argv[1]);
     huge_info(argv[1], &z);
     noise(argv[1]);
+    gzip_bomb(argv[1], &z);
     return 0;
 }
