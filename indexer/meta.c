@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "indexer/meta_int.h"
 #include "lib/buf.h"
@@ -33,6 +34,7 @@
 #define COVER_MIN_SIZE 13.0     /* points: larger than body text */
 #define FIRST_TEXT_MAX 24000    /* bytes of the first pages read for fields */
 #define DATELINE_BYTES 600      /* a cover's date stands within this much of page 1 */
+#define CONTENTS_LINE_MAX 80    /* bytes: a longer line is running text, not a contents entry */
 
 static const char *const field_names[META_NFIELDS] = {
     "title",      "partnership", "partnership_name", "nation",         "review_type",
@@ -245,35 +247,63 @@ struct votes {
     enum taxonomy_kind kind;
     int *score;      /* per entry index of the kind */
     int weight;      /* of the text being scanned */
+    const char *text;
+    unsigned flags;  /* enum elect_flags */
 };
+
+enum elect_flags {
+    ELECT_BODY = 1 << 0,    /* running text: "Appendix 2" points to a part, it is not the kind */
+    ELECT_BY_RANK = 1 << 1, /* a short text (title, cover): the highest-ranked name wins */
+};
+
+/* "Appendix 2", "Annex B": a name followed by a number or a letter points to a part. */
+static int part_reference(const char *text, size_t end)
+{
+    const char *s = text + end;
+
+    while (*s == ' ')
+        s++;
+    /* "Appendix 2", "Annex B", but not "Learning brief A1" nor "Executive summary 2019" */
+    if (isdigit((unsigned char)*s))
+        return !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]);
+    return isupper((unsigned char)*s) && !isalnum((unsigned char)s[1]);
+}
 
 static int vote(const struct taxonomy_hit *h, void *ctx)
 {
     struct votes *v = ctx;
 
+    if ((v->flags & ELECT_BODY) && part_reference(v->text, h->end))
+        return 0;
     v->score[h->entry->index] += v->weight * (h->weight >= TAXONOMY_NAME ? 2 : 1);
     return 0;
 }
 
 static const struct taxonomy_entry *elect(const struct taxonomy *t, enum taxonomy_kind k,
                                           const char *const *texts, const int *weights,
-                                          int ntexts, int min)
+                                          int ntexts, int min, unsigned flags)
 {
     size_t n = taxonomy_count(t, k);
     int *score = xcalloc(n ? n : 1, sizeof(*score)), best = -1;
-    struct votes v = {t, k, score, 0};
+    struct votes v = {t, k, score, 0, NULL, flags};
     const struct taxonomy_entry *win = NULL;
 
     for (int i = 0; i < ntexts; i++) {
         if (!texts[i])
             continue;
         v.weight = weights[i];
+        v.text = texts[i];
         (void)taxonomy_scan(t, texts[i], strlen(texts[i]), TAXONOMY_MASK(k), vote, &v);
     }
     for (size_t i = 0; i < n; i++) {
         const struct taxonomy_entry *e = taxonomy_at(t, k, i);
         if (score[i] < min)
             continue;
+        if ((flags & ELECT_BY_RANK) && win && e->rank != win->rank) {
+            if (e->rank > win->rank)
+                win = e;
+            continue;
+        }
         if (score[i] > best || (score[i] == best && win && e->rank > win->rank)) {
             best = score[i];
             win = e;
@@ -406,7 +436,7 @@ static void derive_outcome(const struct taxonomy *t, const char *text, struct me
 {
     const char *texts[1] = {text};
     const int weights[1] = {1};
-    const struct taxonomy_entry *e = elect(t, TAXONOMY_OUTCOME, texts, weights, 1, 2);
+    const struct taxonomy_entry *e = elect(t, TAXONOMY_OUTCOME, texts, weights, 1, 2, 0);
 
     if (e)
         meta_set(f, META_OUTCOME, e->id, "text");
@@ -425,19 +455,84 @@ static void derive_age(const char *text, struct meta_fields *f)
 
 /* ---- putting it together ---- */
 
+/* A line of a contents list: dot leaders, or a page number at its end. */
+static int contents_line(const char *s, size_t len)
+{
+    size_t e = len, d;
+
+    if (memmem(s, len, "...", 3) || memmem(s, len, "\xe2\x80\xa6", 3))
+        return 1;
+    while (e > 0 && isspace((unsigned char)s[e - 1]))
+        e--;
+    d = e;
+    while (d > 0 && isdigit((unsigned char)s[d - 1]))
+        d--;
+    return d < e && e - d <= 3 && d > 0 && (s[d - 1] == ' ' || s[d - 1] == '\t');
+}
+
+/* A "Contents" heading line: the short lines after it, to a blank or long line, list parts. */
+static int contents_heading(const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    while (len && isspace((unsigned char)*s))
+        s++, len--;
+    return (len == 8 && !strncasecmp(s, "contents", 8)) ||
+           (len == 17 && !strncasecmp(s, "table of contents", 17));
+}
+
+/* text with the lines of a contents list blanked out. New string. */
+static char *without_contents(const char *text)
+{
+    char *out = xstrdup(text);
+    int in_list = 0;
+
+    for (char *s = out; *s;) {
+        char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s), vis = 0;
+        for (size_t i = 0; i < len; i++)
+            vis += !isspace((unsigned char)s[i]);
+        if (in_list && (vis == 0 || len > CONTENTS_LINE_MAX))
+            in_list = 0;
+        if (contents_heading(s, len))
+            in_list = 1;
+        else if (in_list || contents_line(s, len))
+            memset(s, ' ', len);
+        s += len + (nl != NULL);
+    }
+    return out;
+}
+
 static void derive_type_kind(const struct taxonomy *t, const struct idx_report *r,
                              const char *cover, struct meta_fields *f)
 {
     const char *p1 = r->npages > 0 ? r->pages[0].text : NULL;
     const char *p2 = r->npages > 1 ? r->pages[1].text : NULL;
     const char *texts[4] = {cover, r->info.title, p1, p2};
-    const int tw[4] = {10, 6, 2, 1}, kw[4] = {10, 6, 2, 0};
+    const int tw[4] = {10, 6, 2, 1}, kw[3] = {10, 6, 2};
     const struct taxonomy_entry *e;
+    char *rest[3];
 
-    e = elect(t, TAXONOMY_REVIEW_TYPE, texts, tw, 4, 2);
+    e = elect(t, TAXONOMY_REVIEW_TYPE, texts, tw, 4, 2, 0);
     if (e)
         meta_set(f, META_REVIEW_TYPE, e->id, "text");
-    e = elect(t, TAXONOMY_DOC_KIND, texts, kw, 4, 4);
+    /*
+     * A document says what it is in its title ("Appendix 2: Chronology"); else on its cover
+     * or in its PDF title; page 1 only when they do not (a briefing's page 1 names "the full
+     * report" it comes from). Never in a contents list or a pointer to one of its parts
+     * ("Appendix 1 Terms of reference ... 12", "see Appendix 2").
+     */
+    e = elect(t, TAXONOMY_DOC_KIND, (const char *const *)&f->v[META_TITLE], kw, 1, 4,
+              ELECT_BY_RANK);
+    for (int i = 0; i < 3; i++)
+        rest[i] = texts[i] ? without_contents(texts[i]) : NULL;
+    if (!e)
+        e = elect(t, TAXONOMY_DOC_KIND, (const char *const *)rest, kw, 2, 4,
+                  ELECT_BODY | ELECT_BY_RANK);
+    if (!e)
+        e = elect(t, TAXONOMY_DOC_KIND, (const char *const *)rest + 2, kw + 2, 1, 4, ELECT_BODY);
+    for (int i = 0; i < 3; i++)
+        free(rest[i]);
     if (e)
         meta_set(f, META_DOCUMENT_KIND, e->id, "text");
     else

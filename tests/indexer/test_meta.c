@@ -288,7 +288,7 @@ static void test_meta_tag_table(void **state)
 }
 
 /*
- * {cover lines in large print ('\n'-separated), page texts, PDF title, the
+ * {cover lines in large print ('\n'-separated, '#' before a smaller one), page texts, PDF title, the
  * fields wanted as "field=value|…" ("field=" for none)}: meta_derive() with
  * no catalogue, so only the report's own pages speak.
  */
@@ -313,6 +313,39 @@ static const struct {
      {"FICTIONAL.", NULL}, NULL, "partnership=calderwick-and-rye|"},
     {"Baby V\nTarnwick Children\u2019s Safeguarding Board", {"FICTIONAL.", NULL}, NULL,
      "partnership=tarnwick|"},
+    /* the document kind comes from the cover or title first, never from a contents list */
+    {"Child Safeguarding Practice Review\nChild J",
+     {"Contents\n1. Introduction 3\n2. Background 4\n3. Findings 7\nAppendix 1: Terms of "
+      "reference 12\nAppendix 2: Glossary 14\nAppendix 3: Chronology 15\n",
+      "See Appendix 1 for the terms of reference and Appendix 3 for the chronology.", NULL},
+     NULL, "document_kind=full-report|"},
+    {"Child J\n#Contents\n#Introduction 2\n#Appendix 1 Terms of reference 9\n#Appendix 2 "
+     "Chronology 11",
+     {"1. Introduction\nThis overview report sets out what happened to Child J.", NULL}, NULL,
+     "document_kind=full-report|"},
+    {"Child A7\n#Learning brief from a Child Safeguarding\n#Practice Review\n#Fernbrook "
+     "Safeguarding Children Partnership",
+     {"Published 3 May 2020\n\nThis brief goes with the full report, \"Child A7: Child "
+      "Safeguarding Practice Review, Overview Report\". The full report describes what "
+      "happened; the full report's findings are summarised here. Read the full report.", NULL},
+     "Learning brief A7", "document_kind=learning-brief|"},
+    {"Child J\n#Contents\n#Findings\n#Appendices",
+     {"This overview report was written by an independent reviewer.", NULL}, NULL,
+     "document_kind=full-report|"},
+    {NULL,
+     {"Contents\nIntroduction\nWhat happened\nAppendix: the review panel\n\nThe "
+      "partnership asked an independent reviewer to lead this review.", NULL},
+     NULL, "document_kind=full-report|"},
+    {"Appendix 3: Chronology\nChild J", {"This appendix sets out the chronology.", NULL}, NULL,
+     "document_kind=appendix|"},
+    {"Learning Brief\nChild M",
+     {"The full report and its appendices are on the partnership's website.", NULL}, NULL,
+     "document_kind=learning-brief|"},
+    {NULL,
+     {"Contents\nSummary 2\nAppendix A: membership of the review panel 9\n", NULL},
+     "Executive Summary: Child P", "document_kind=executive-summary|"},
+    {NULL, {"7 minute briefing: Baby S\n1. Background\nBaby S was ten weeks old.", NULL}, NULL,
+     "document_kind=7-minute-briefing|"},
     /* garbage: no place to be found */
     {"Learning Review\nSafeguarding Children Partnership", {"FICTIONAL.", NULL}, NULL,
      "partnership=|"},
@@ -339,7 +372,8 @@ static void test_meta_derive_table(void **state)
         memset(&r, 0, sizeof(r));
         for (char *l = strtok_r(cover, "\n", &save); l && r.nlines < 8;
              l = strtok_r(NULL, "\n", &save))
-            lines[r.nlines++] = (struct idx_line){1, 20, l};
+            lines[r.nlines++] = l[0] == '#' ? (struct idx_line){1, 14, l + 1}
+                                            : (struct idx_line){1, 20, l};
         for (int p = 0; p < 3 && derive_rows[i].pages[p]; p++) {
             pages[p].text = (char *)derive_rows[i].pages[p];
             pages[p].len = strlen(pages[p].text);
