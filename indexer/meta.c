@@ -315,22 +315,62 @@ static const struct taxonomy_entry *elect(const struct taxonomy *t, enum taxonom
 
 /* ---- dates ---- */
 
-static int published_label(const char *text, size_t start)
+/* Where the word saying "published" stands in the 40 bytes before a date, or -1. */
+static long published_label(const char *text, size_t start)
 {
     static const char *const words[] = {"publish", "date added", "added", "uploaded",
                                         "issued", "date of publication", NULL};
     size_t b = start > 40 ? start - 40 : 0;
+    long at = -1;
 
-    for (size_t i = start; i > b; i--)
-        if (text[i - 1] == '\n' && i < start - 1 && !isspace((unsigned char)text[i]))
-            break;
     for (int w = 0; words[w]; w++) {
         size_t wl = strlen(words[w]);
         for (size_t i = b; i + wl <= start; i++)
-            if (!strncasecmp(text + i, words[w], wl))
-                return 1;
+            if (!strncasecmp(text + i, words[w], wl) && (long)i > at)
+                at = (long)i;
     }
+    return at;
+}
+
+struct quoting {
+    const char *text;
+    const char *own_kind;   /* this document's kind, or NULL */
+    int other;              /* another document was named */
+};
+
+static int other_document(const struct taxonomy_hit *h, void *ctx)
+{
+    struct quoting *q = ctx;
+    size_t i = h->start;
+
+    if (h->weight < TAXONOMY_NAME || (q->own_kind && !strcmp(h->entry->id, q->own_kind)))
+        return 0;
+    while (i > 0 && q->text[i - 1] == ' ')
+        i--;
+    /* "this briefing, published…" is the document itself */
+    if (i >= 4 && !strncasecmp(q->text + i - 4, "this", 4))
+        return 0;
+    q->other = 1;
     return 0;
+}
+
+/*
+ * A publication date that belongs to another document: the sentence before
+ * its label names a document of another kind ("the full report, published
+ * 15.05.2018", "the overview report, which your partnership published on…").
+ */
+static int quoted_date(const struct taxonomy *t, const char *text, size_t label,
+                       const char *own_kind)
+{
+    struct quoting q = {text, own_kind, 0};
+    size_t b = label;
+
+    while (b > 0 && label - b < 160 && !strchr(".!?", text[b - 1]) &&
+           !(text[b - 1] == '\n' && b >= 2 && text[b - 2] == '\n'))
+        b--;
+    (void)taxonomy_scan(t, text + b, label - b, TAXONOMY_MASK(TAXONOMY_DOC_KIND),
+                        other_document, &q);
+    return q.other;
 }
 
 /* "SUSR CASB 01/2025": a review's code, not a date of publication. */
@@ -377,20 +417,35 @@ static int date_alone_on_line(const char *text, size_t start, size_t end)
     return 1;
 }
 
-static void derive_dates(const char *cover, const char *text, struct meta_fields *f)
+/*
+ * The publication date: the first date labelled "published" (or "date
+ * added"…) on the cover, else on the first pages; else a dateline (a date
+ * alone on its line, or early and not part of the story); else a date
+ * that the document quotes for another one ("the full report, published
+ * 15.05.2018"), which a briefing often shares.
+ */
+static void derive_dates(const struct taxonomy *t, const char *cover, const char *text,
+                         struct meta_fields *f)
 {
     const char *texts[2] = {cover, text};
-    char iso[DATES_ISO_LEN], alone[DATES_ISO_LEN] = "";
+    char iso[DATES_ISO_LEN], alone[DATES_ISO_LEN] = "", quoted[DATES_ISO_LEN] = "";
     struct dates_date d;
     size_t from, s, e;
     struct hints h;
+    long label;
 
     for (int i = 0; i < 2 && !f->v[META_PUBLISHED]; i++) {
         for (from = 0; texts[i] && dates_next(texts[i], from, &d, &s, &e); from = e) {
             dates_iso(&d, iso);
             if (review_code(texts[i], s, &d))
                 continue;
-            if (published_label(texts[i], s)) {
+            label = published_label(texts[i], s);
+            if (label >= 0 && quoted_date(t, texts[i], (size_t)label, f->v[META_DOCUMENT_KIND])) {
+                if (!quoted[0])
+                    memcpy(quoted, iso, sizeof(iso));
+                continue;
+            }
+            if (label >= 0) {
                 meta_set(f, META_PUBLISHED, iso, "text");
                 break;
             }
@@ -401,8 +456,8 @@ static void derive_dates(const char *cover, const char *text, struct meta_fields
                 memcpy(alone, iso, sizeof(iso));
         }
     }
-    if (!f->v[META_PUBLISHED] && alone[0])
-        meta_set(f, META_PUBLISHED, alone, "text");
+    if (!f->v[META_PUBLISHED] && (alone[0] || quoted[0]))
+        meta_set(f, META_PUBLISHED, alone[0] ? alone : quoted, "text");
     /* the learning event, as the link hints read it */
     hints_parse(NULL, NULL, text, NULL, &h);
     meta_set(f, META_EVENT, h.event, "text");
@@ -419,7 +474,7 @@ static void derive_incident_year(const char *text, struct meta_fields *f)
     if (!text || !f->v[META_PUBLISHED] || dates_parse_iso(f->v[META_PUBLISHED], &pub) < 0)
         return;
     for (; dates_next(text, from, &d, &s, &e); from = e) {
-        if (d.bare_year || d.financial_year || published_label(text, s) || d.year > pub.year ||
+        if (d.bare_year || d.financial_year || published_label(text, s) >= 0 || d.year > pub.year ||
             d.year < pub.year - 8)
             continue;
         if (d.year == pub.year && d.month >= pub.month)
@@ -590,7 +645,7 @@ static void derive_from_text(const struct taxonomy *t, const struct idx_report *
 
     derive_type_kind(t, r, cover, f);
     derive_child(t, r, cover, text, f);
-    derive_dates(cover, text, f);
+    derive_dates(t, cover, text, f);
     if (!f->v[META_PUBLISHED] && r->info.created && strlen(r->info.created) >= 10) {
         char day[11];
         memcpy(day, r->info.created, 10);

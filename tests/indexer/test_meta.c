@@ -346,6 +346,26 @@ static const struct {
      "Executive Summary: Child P", "document_kind=executive-summary|"},
     {NULL, {"7 minute briefing: Baby S\n1. Background\nBaby S was ten weeks old.", NULL}, NULL,
      "document_kind=7-minute-briefing|"},
+    /* a briefing or letter takes its own date, not the date it quotes */
+    {"Learning Brief\nChild G",
+     {"This brief draws on the overview report, published 15.05.2018, and was written for "
+      "practitioners in the county.\nPublished July 2018\n", NULL},
+     NULL, "published=2018-07|document_kind=learning-brief|"},
+    {"Response to the review\nChild G",
+     {"14 June 2021\n\nDear Chair,\nThank you for the overview report on Child G, which your "
+      "partnership published on 3 March 2021.", NULL},
+     NULL, "published=2021-06-14|"},
+    {"7 minute briefing\nBaby W",
+     {"The full report, published 21/11/2019, found that the baby's father was not seen.", NULL},
+     NULL, "published=2019-11-21|"},
+    {"Overview Report\nChild G",
+     {"Published 4 April 2019\nThe executive summary, published in May 2019, is shorter.", NULL},
+     NULL, "published=2019-04-04|"},
+    {"Learning Brief\nChild G",
+     {"This learning brief was published in October 2020. The full report was published in "
+      "June 2020.", NULL},
+     NULL, "published=2020-10|"},
+    {NULL, {"published", NULL}, NULL, "published=|"},
     /* garbage: no place to be found */
     {"Learning Review\nSafeguarding Children Partnership", {"FICTIONAL.", NULL}, NULL,
      "partnership=|"},
