@@ -256,10 +256,18 @@ class FacetSpy : public Xapian::MatchSpy {
         return doc.get_value(slot);
     }
 
-    /* First sight of key? Keys of 16 hex digits (report keys) go in a set of integers. */
+    /*
+     * First sight of key? The pages of a report mostly come one after the
+     * other, so the last key answers most pages; keys of 16 hex digits (report
+     * keys) go in a set of integers.
+     */
     bool seen(const std::string &key)
     {
         uint64_t k = 0;
+        if (has_last_ && key == last_key_)
+            return false;
+        has_last_ = true;
+        last_key_ = key;
         if (key.size() == 16) {
             for (char c : key) {
                 int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
@@ -311,6 +319,8 @@ class FacetSpy : public Xapian::MatchSpy {
     std::unordered_set<std::string> seen_;
     std::unordered_set<uint64_t> seen64_;
     std::string key_;
+    std::string last_key_;
+    bool has_last_ = false;
     uint32_t groups_ = 0;
     bool docs_;
     unsigned bundle_n_, bundle_slot_, bundle_first_;
