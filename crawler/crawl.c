@@ -38,6 +38,8 @@
  * another host; the file found applies to the origin asked.
  */
 #define ROBOTS_MAX_REDIRECTS 5
+#define BATCH_MAX 100   /* units of work in one transaction at most */
+#define BATCH_MAX_S 0.5 /* seconds a transaction stays open at most */
 
 struct src {
     int64_t id;                      /* crawl_sources.id */
@@ -94,6 +96,9 @@ struct run {
     struct progress *bar;       /* owned, NULL when not on a terminal */
     uint64_t final_items;       /* items that reached a final state in this process */
     char *agent;                /* owned: the User-Agent, when built here */
+    int batch_open;             /* a transaction is open (the batch) */
+    unsigned batch_units;       /* units of work in it */
+    double batch_since;         /* progress_now() when it began */
     struct taxonomy *tax;       /* owned: for link hints; NULL when it cannot be loaded */
 };
 
@@ -200,19 +205,71 @@ static void take_fresh(struct run *r, int committed)
 
 /* ---- transactions -------------------------------------------------------- */
 
+/*
+ * Units of work (a fetch's results, a skip, a source's end) share one
+ * transaction, a batch, committed by flush(): after BATCH_MAX units, when
+ * the batch is BATCH_MAX_S old, when new URLs wait to join the queue, when
+ * nothing is in flight, and at the end. A kill loses the units of the open
+ * batch only; their queue entries are still pending, so the next run fetches
+ * them again. On a recrawl, where each unit is a 304, this turns a commit per
+ * URL (WAL frames, locks, checkpoints) into one per batch.
+ */
 static int begin(struct run *r, struct cr_err *err)
 {
-    return catalog_begin(r->c, err);
+    int rc;
+
+    if (r->batch_open)
+        return 0;
+    rc = catalog_begin(r->c, err);
+    if (rc == 0) {
+        r->batch_open = 1;
+        r->batch_units = 0;
+        r->batch_since = progress_now();
+    }
+    return rc;
 }
 
-static int end(struct run *r, int rc, struct cr_err *err)
+/* Commits the batch; the URLs it queued join the in-memory queue. */
+static int flush(struct run *r, struct cr_err *err)
 {
-    if (rc == 0)
-        rc = catalog_commit(r->c, err);
+    int rc;
+
+    if (!r->batch_open)
+        return 0;
+    rc = catalog_commit(r->c, err);
     if (rc < 0)
         catalog_rollback(r->c);
+    r->batch_open = 0;
     take_fresh(r, rc == 0);
     return rc;
+}
+
+/*
+ * Ends a unit of work. A failure rolls the whole batch back: it stops the
+ * crawl, and the batch's URLs are still pending for the next run.
+ */
+static int end(struct run *r, int rc, struct cr_err *err)
+{
+    if (rc < 0) {
+        catalog_rollback(r->c);
+        r->batch_open = 0;
+        take_fresh(r, 0);
+        return rc;
+    }
+    /* URLs found must join the queue before the unit's item counts as final */
+    if (++r->batch_units >= BATCH_MAX || r->nfresh > 0)
+        return flush(r, err);
+    return 0;
+}
+
+/* Commits the batch when it is old enough, or when the crawl is idle (idle = 1). */
+static int flush_due(struct run *r, int idle, struct cr_err *err)
+{
+    if (!r->batch_open)
+        return 0;
+    if (idle || progress_now() - r->batch_since >= BATCH_MAX_S)
+        return flush(r, err);
+    return 0;
 }
 
 /* ---- sources ------------------------------------------------------------- */
@@ -228,6 +285,8 @@ static int finish_source(struct run *r, size_t i, int interrupted, struct cr_err
         rc = crawl_db_source_finish(r->c, r->srcs[i].id, frontier_run_id(r->fr), interrupted,
                                     &row, err);
     rc = end(r, rc, err);
+    if (rc == 0)
+        rc = flush(r, err); /* what is reported is committed */
     if (rc == 0) {
         r->srcs[i].finished = 1;
         if (r->o->on_source)
@@ -1057,7 +1116,8 @@ static int put_sources(struct run *r, const struct crawl_source_list *list, stru
         rc = crawl_db_source_put(r->c, s->def->url, s->def->name, s->def->nation, r->o->origin,
                                  &s->id, err);
     }
-    return end(r, rc, err);
+    rc = end(r, rc, err);
+    return rc < 0 ? rc : flush(r, err);
 }
 
 /* A new run: each source page, then every document its past crawls found. */
@@ -1077,7 +1137,8 @@ static int push_seeds(struct run *r, struct cr_err *err)
         if (rc == 0)
             rc = frontier_push_known(r->fr, r->srcs[i].id, &n, err);
     }
-    return end(r, rc, err);
+    rc = end(r, rc, err);
+    return rc < 0 ? rc : flush(r, err);
 }
 
 static char *options_text(const struct crawl_opts *o)
@@ -1143,16 +1204,23 @@ static int loop(struct run *r, struct cr_err *err)
         if (r->o->stop && *r->o->stop)
             return CR_EINTR;
         rc = schedule(r, err);
+        /* nothing in flight: the crawl waits for a delay, the batch need not */
+        if (rc == 0)
+            rc = flush_due(r, fetch_running(r->fetch) == 0, err);
         if (rc == 0)
             rc = fetch_poll(r->fetch, next_wait_ms(r), err);
         if (rc == 0)
             rc = drain(r, err);
+        if (rc == 0)
+            rc = flush_due(r, 0, err);
     }
     return rc;
 }
 
 static void release(struct run *r)
 {
+    if (r->batch_open)
+        catalog_rollback(r->c);
     fetch_free(r->fetch);
     frontier_free(r->fr);
     polite_free(r->pol);
@@ -1198,8 +1266,13 @@ int crawl_run(struct catalog *c, struct store *s, const struct crawl_source_list
         if (rc == 0)
             rc = frontier_finish(r.fr, err);
         rc = end(&r, rc, err);
+        if (rc == 0)
+            rc = flush(&r, err);
     } else if (r.fr) {
         struct cr_err ignored;
+        /* what is done is kept (a failed unit has rolled its batch back already) */
+        if (flush(&r, &ignored) < 0)
+            log_warn("the last results of this crawl were not recorded: %s", ignored.msg);
         /* the run stays resumable; say where each unfinished source stands */
         sum->interrupted = rc == CR_EINTR;
         for (size_t i = 0; i < r.nsrcs; i++)

@@ -24,9 +24,11 @@
  *    chain stops at a URL it has fetched already (a loop), at a Location
  *    that is not http(s), or after CRAWL_MAX_REDIRECTS hops.
  *  - each fetch's results commit in one transaction with its queue entry
- *    (its new state, or the next hop of its redirect chain), so a crawl
- *    killed at any moment resumes with nothing completed fetched again, not
- *    even a hop, and nothing stored lost (crawler/frontier.h).
+ *    (its new state, or the next hop of its redirect chain); transactions
+ *    hold up to 100 fetches or half a second of them. A crawl killed at any
+ *    moment resumes with nothing committed fetched again, not even a hop,
+ *    and nothing stored lost; only the fetches of the last, uncommitted
+ *    transaction are made again (crawler/frontier.h).
  */
 
 #include <stdint.h>

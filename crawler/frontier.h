@@ -10,8 +10,8 @@
  * other unfinished run and begins a new one. A queued URL is 'pending' until
  * its fetch's results commit, in the same transaction, with its new state
  * ('done', 'failed' or 'skipped'), or with the next hop of its redirect
- * chain: so a kill loses no completed work and repeats none, not even a
- * hop. Each URL is queued once per run.
+ * chain: so a kill loses no committed work and repeats none of it, not
+ * even a hop. Each URL is queued once per run.
  *
  * The caller owns transactions: every function here runs inside whatever
  * transaction is open on the catalogue.

@@ -15,7 +15,8 @@
  *                     chain has gone (hop_url, chain, hops). Marking a URL
  *                     done, or moving it to its next hop, commits in the same
  *                     transaction as everything its fetch produced, so a kill
- *                     never loses or repeats completed work.
+ *                     never loses or repeats committed work (a transaction
+ *                     may hold the results of several fetches).
  *   crawl_fetches     every HTTP fetch, one row each: URL (the queued URL, the
  *                     start of its redirect chain), final URL (the URL this
  *                     request went to), redirects (hops before it), time,

@@ -36,6 +36,7 @@ struct fx {
     struct site *a, *b;   /* the partnership's site; a host that keeps documents */
     int version;          /* 1, then 2 for the recrawl */
     int many;             /* documents on the big page of the kill test */
+    int fast;             /* 1: those documents answer at once */
 };
 
 static struct fx *F;
@@ -223,7 +224,7 @@ static void route_many(const struct site_req *q, struct site_resp *r, void *ctx)
         char text[64];
         snprintf(text, sizeof(text), "Review number %d", n);
         pdf(r, text, 4000, NULL);
-        r->delay_s = 0.06;
+        r->delay_s = F->fast ? 0 : 0.06;
     } else {
         r->status = 404;
     }
@@ -291,6 +292,24 @@ static char *sql(const char *query)
     sqlite3_close(db);
     free(path);
     return out ? out : xstrdup("");
+}
+
+/* sql() for a catalogue another process is writing: -1 when it cannot be read yet. */
+static long sql_long_try(const char *query)
+{
+    char *path = xasprintf("%s/catalog.sqlite", F->home);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, query, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(path);
+    return v;
 }
 
 static long sql_long(const char *query)
@@ -921,13 +940,17 @@ static void test_crawl_killed_between_hops(void **state)
     pid_t pid;
 
     (void)state;
-    F->many = 20;
+    F->many = 30;
     F->a = site_start(route_many_hops, NULL);
     F->b = site_start(route_many, NULL); /* /r/N.pdf, each 0.06 s slow */
     source = site_url(F->a, "/reviews/");
     pid = spawn_crawl(source);
-    /* the redirects are quick, the documents slow: kill once b has served a few */
-    while (site_hits(F->b, "/r/2.pdf") == 0) {
+    /*
+     * the redirects are quick, the documents slow: kill once a batch with
+     * recorded hops has committed, while b still has documents to serve
+     */
+    while (sql_long_try("SELECT count(*) FROM crawl_queue WHERE state = 'pending' AND "
+                        "hop_url IS NOT NULL") <= 0) {
         usleep(5000);
         assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     }
@@ -964,14 +987,67 @@ static void test_crawl_killed_between_hops(void **state)
     }
     free(log);
     /* nothing lost, nothing pending, each chain recorded to its end */
-    assert_sql("SELECT count(*) FROM reports", "20");
+    assert_sql("SELECT count(*) FROM reports", "30");
     assert_sql("SELECT count(*) FROM crawl_queue WHERE state <> 'done'", "0");
     assert_sql("SELECT count(*) FROM crawl_urls WHERE url LIKE '%/go/%' AND final_url LIKE "
-               "'%/r/%' AND last_status = 200", "20");
+               "'%/r/%' AND last_status = 200", "30");
     assert_sql("SELECT count(*) FROM crawl_fetches WHERE url LIKE '%/go/%' AND "
-               "outcome = 'redirect'", "20");
+               "outcome = 'redirect'", "30");
     free(mid);
     free(done);
+    free(source);
+}
+
+/* ---- a recrawl commits in batches ---- */
+
+static void test_crawl_recrawl_commits_in_batches(void **state)
+{
+    const char *fault[] = {"CASEREVIEW_FAULT=commit:15", NULL};
+    const char *const args[] = {"--delay", "0", NULL, NULL};
+    const char *a[4];
+    struct th_result r;
+    char *source;
+
+    (void)state;
+    F->many = 40;
+    F->fast = 1;
+    F->a = site_start(route_many, NULL);
+    source = site_url(F->a, "/reviews/");
+    memcpy(a, args, sizeof(a));
+    a[2] = source;
+    r = crawl(0, NULL, a);
+    th_assert_contains(r.out, "40 documents (40 new");
+    th_result_release(&r);
+    /*
+     * forty 304s, and the fifteenth catalogue commit fails: a commit per URL
+     * (three to set the run up, then one per answer) never gets to the end
+     */
+    r = crawl(0, fault, a);
+    th_assert_contains(r.out, "40 documents (0 new, 41 unchanged");
+    th_result_release(&r);
+    assert_sql("SELECT count(*) FROM crawl_fetches WHERE run_id = (SELECT max(id) FROM crawl_runs) "
+               "AND outcome = 'not-modified'", "40");
+    assert_sql("SELECT state FROM crawl_runs ORDER BY id DESC LIMIT 1", "finished");
+
+    /* the batch's commit fails (the fourth commit: three set the run up): it is lost whole */
+    fault[0] = "CASEREVIEW_FAULT=commit:4";
+    r = crawl(3, fault, a);
+    th_assert_contains(r.err, "No space left on device");
+    th_result_release(&r);
+    assert_sql("SELECT count(*) FROM crawl_fetches WHERE run_id = (SELECT max(id) FROM crawl_runs)",
+               "0");
+    assert_sql("SELECT count(*) FROM crawl_queue WHERE run_id = (SELECT max(id) FROM crawl_runs) "
+               "AND state = 'pending'", "41");
+    /* and fetched again by the next run, which resumes */
+    site_log_clear(F->a);
+    r = crawl(0, NULL, a);
+    th_assert_contains(r.out, "(resumed)");
+    th_result_release(&r);
+    assert_int_equal(site_hits(F->a, "/r/0.pdf"), 1);
+    assert_sql("SELECT count(*) FROM crawl_fetches WHERE run_id = (SELECT max(id) FROM crawl_runs) "
+               "AND outcome = 'not-modified'", "40");
+    assert_sql("SELECT state FROM crawl_runs ORDER BY id DESC LIMIT 1", "finished");
+    assert_sql("SELECT count(*) FROM reports", "40");
     free(source);
 }
 
@@ -1075,6 +1151,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_crawl_redirect_to_other_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_killed_then_resumed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_killed_between_hops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crawl_recrawl_commits_in_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_then_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_bad_sources_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crawl_unreachable_source, setup, teardown),
