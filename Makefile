@@ -78,7 +78,10 @@ CLI_LIGHT_OBJS = $(call core_objs,$(filter-out $(CLI_NET_SRCS) cli/main.c,$(CLI_
 .PHONY: all deps run test check asan valgrind fuzz bench clean programs sample fixtures stress \
 	hostile fuzz-programs
 .DEFAULT_GOAL := all
-.SECONDARY:
+# Keep the objects of pattern-rule chains (the test programs' .o files)
+# without .SECONDARY's side effect: with it, a missing object never made its
+# library out of date, so a newly listed source could be left out.
+.PRECIOUS: $(BUILD)/obj/%.o
 
 all:
 	@$(MAKE) --no-print-directory deps
