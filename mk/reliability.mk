@@ -4,7 +4,8 @@ RELIABILITY_TESTS = \
 	tests/reliability/test_crash.c \
 	tests/reliability/test_faults.c \
 	tests/reliability/test_hostile.c \
-	tests/reliability/test_hostile_web.c
+	tests/reliability/test_hostile_web.c \
+	tests/reliability/test_serve.c
 
 # The hostile PDFs, written by tools/mkhostile (never committed): the test
 # sizes here, the stress sizes (bigger bombs, more pages) in hostile-big/.
