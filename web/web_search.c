@@ -515,6 +515,10 @@ static void search_page(struct web_req *r, int home)
     render_form(b, &s, rc < 0 ? err.msg : NULL);
     if (rc == 0) {
         render_active(b, r->w, &s);
+        if (res.has_facets && res.total)
+            /* on a narrow screen the facets come after the results: a way down to them */
+            buf_addstr(b, "<p class=\"jump\"><a href=\"#facets-h\">Narrow the results by "
+                          "theme, topic, type, partnership or year</a></p>\n");
         buf_addstr(b, "<div class=\"layout\">\n");
         render_results(b, r->w, &s, &res);
         render_facets(b, r->w, &s, &res);
