@@ -510,8 +510,7 @@ static void derive_age(const char *text, struct meta_fields *f)
 
 /* ---- putting it together ---- */
 
-/* A line of a contents list: dot leaders, or a page number at its end. */
-static int contents_line(const char *s, size_t len)
+int meta_contents_line(const char *s, size_t len)
 {
     size_t e = len, d;
 
@@ -551,7 +550,7 @@ static char *without_contents(const char *text)
             in_list = 0;
         if (contents_heading(s, len))
             in_list = 1;
-        else if (in_list || contents_line(s, len))
+        else if (in_list || meta_contents_line(s, len))
             memset(s, ' ', len);
         s += len + (nl != NULL);
     }

@@ -10,6 +10,9 @@
 /* Whitespace collapsed, trimmed, cut at CR_MAX_TITLE. New string. */
 char *meta_clean(const char *s);
 
+/* 1 when s[0, len) is a line of a contents list: dot leaders, or a page number at its end. */
+int meta_contents_line(const char *s, size_t len);
+
 /* A lowercase slug of s: letters and digits, runs of others as one '-'. New string. */
 char *meta_slug(const char *s);
 

@@ -6,11 +6,19 @@
  * theme or topic is tagged when its matches add up to its entry's
  * min-score, span min-pages distinct pages (never more than a third of a
  * short report's pages), and include at least one phrase stronger than
- * "weak": a passing mention is not a theme. A mention in a negated clause
- * (the taxonomy's negation cues: "there was no evidence of neglect") is no
- * evidence at all. One phrase counts at most
+ * "weak": a passing mention is not a theme. One phrase counts at most
  * twice, so a common word repeated ("school", "records") does not make a
  * topic on its own.
+ *
+ * Where a mention stands changes what it weighs: under a heading of the
+ * taxonomy's [section] entries its weight is scaled by the section's
+ * percent (a name in the findings or the summary of what happened counts
+ * half as much again, in how the review was done half, in a glossary or
+ * reading list nothing). A name in a key section (150% or more) needs no
+ * second page. A theme named in a plain statement of what happened (the
+ * [statement] cues: "was seriously harmed by prolonged neglect") is tagged
+ * on that statement alone. A mention in a negated clause (the [negation]
+ * cues: "there was no evidence of neglect") is no evidence at all.
  */
 
 #include "indexer/meta_int.h"
@@ -29,33 +37,70 @@
 #define MAX_ITEMS 300     /* recommendations and learning points kept per report */
 #define MAX_ITEM_TEXT 3000
 
+#define KEY_PERCENT 150   /* a section at least this weighty is a key one */
+#define MAX_MARKS 64      /* headings recognised per page */
+#define HEADING_MAX 70    /* bytes of a heading line */
+#define HEADING_WORDS 9
+#define LEADIN_WORDS 6    /* words of a numbered lead-in: "4. What the review found." */
+
 struct acc {
-    int score;
+    int score;                      /* sum of weights × section percent */
     int counts[MAX_PHRASES];        /* matches of each phrase kept */
     int maxw;                       /* strongest weight seen */
+    int key;                        /* a non-weak match stood in a key section */
+    int stated;                     /* named in a plain statement of what happened */
     int *pages;
     size_t npages, alloc;
     const char *phrases[MAX_PHRASES];
     int nphrases;
 };
 
+/* From byte at of a page on, mentions weigh percent. */
+struct mark {
+    size_t at;
+    int percent;
+};
+
 struct scan {
     const struct taxonomy *t;
     struct acc *acc[TAXONOMY_NKINDS];
     int page;
+    struct mark marks[MAX_MARKS + 1];  /* [0] is the section carried from the page before */
+    size_t nmarks;
 };
+
+static int percent_at(const struct scan *s, size_t at)
+{
+    int p = s->marks[0].percent;
+
+    for (size_t i = 1; i < s->nmarks && s->marks[i].at <= at; i++)
+        p = s->marks[i].percent;
+    return p;
+}
 
 static int on_hit(const struct taxonomy_hit *h, void *ctx)
 {
     struct scan *s = ctx;
     struct acc *a = &s->acc[h->entry->kind][h->entry->index];
-    int i;
+    int i, percent = 100;
 
     /* "no indication of sexual exploitation", "neglect was ruled out": not evidence */
     if (h->negated)
         return 0;
+    if (h->entry->kind == TAXONOMY_THEME || h->entry->kind == TAXONOMY_TOPIC)
+        percent = percent_at(s, h->start);
+    /* a key section raises what names the entry, not its looser phrases */
+    if (percent > 100 && h->weight < TAXONOMY_NAME)
+        percent = 100;
+    if (percent == 0)
+        return 0;
     if (h->weight > a->maxw)
         a->maxw = h->weight;
+    if (h->weight >= TAXONOMY_NAME && percent >= KEY_PERCENT)
+        a->key = 1;
+    /* "Child T was seriously harmed by prolonged neglect": one plain statement is enough */
+    if (h->weight >= TAXONOMY_NAME && h->asserted)
+        a->stated = 1;
     if (!a->npages || a->pages[a->npages - 1] != s->page) {
         a->pages = xgrow(a->pages, sizeof(*a->pages), a->npages + 1, &a->alloc);
         a->pages[a->npages++] = s->page;
@@ -68,8 +113,143 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
     /* a word repeated is not more evidence: each phrase counts at most twice */
     if (i < MAX_PHRASES && a->counts[i]++ >= PHRASE_REPEATS)
         return 0;
-    a->score += h->weight;
+    a->score += h->weight * percent;
     return 0;
+}
+
+/* ---- headings ---- */
+
+struct heading_hit {
+    const struct taxonomy_entry *e;
+};
+
+/* The longest section name starting the heading. */
+static int first_section(const struct taxonomy_hit *h, void *ctx)
+{
+    struct heading_hit *hh = ctx;
+
+    if (h->start == 0)
+        hh->e = h->entry;
+    return 0;
+}
+
+/* "3.", "3.1", "(3)", "4)": the numbering at the start of a line; its length. */
+static size_t numbering(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    if (i < len && s[i] == '(')
+        i++;
+    while (i < len && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+        i++;
+    if (i == 0 || (s[0] == '(' && i == 1))
+        return 0;
+    if (i < len && s[i] == ')')
+        i++;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static int words_in(const char *s, size_t len)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        if (isalnum((unsigned char)s[i]) && (i == 0 || !isalnum((unsigned char)s[i - 1])))
+            n++;
+    return n;
+}
+
+/* A line set as a heading: short, capitalised, not ending a sentence. */
+static int heading_shape(const char *s, size_t len)
+{
+    size_t num = numbering(s, len);
+
+    s += num;
+    len -= num;
+    return len && len <= HEADING_MAX && isupper((unsigned char)*s) &&
+           words_in(s, len) <= HEADING_WORDS && !strchr(".,;", s[len - 1]);
+}
+
+/*
+ * The section a line opens, or NULL: a short line of its own ("3. Key
+ * findings", "Glossary"), or the lead-in of a line up to its first ". " or
+ * ": " ("4. What the review found. In five…", "Finding 2: the GP…").
+ */
+static const struct taxonomy_entry *heading_of(const struct taxonomy *t, const char *s,
+                                               size_t len)
+{
+    struct heading_hit hh = {NULL};
+    size_t num, n, i;
+
+    num = numbering(s, len);
+    s += num;
+    len -= num;
+    if (!len || !isupper((unsigned char)*s))
+        return NULL;
+    n = len;
+    for (i = 0; i + 1 < len; i++)
+        if ((s[i] == '.' || s[i] == ':') && s[i + 1] == ' ')
+            break;
+    if (i + 1 < len) {
+        n = i;
+        if (words_in(s, n) > LEADIN_WORDS)
+            return NULL;
+    } else if (!heading_shape(s, len)) {
+        return NULL;
+    }
+    (void)taxonomy_scan(t, s, n, TAXONOMY_MASK(TAXONOMY_SECTION), first_section, &hh);
+    return hh.e;
+}
+
+static void mark(struct scan *s, size_t at, int percent)
+{
+    if (s->nmarks <= MAX_MARKS)
+        s->marks[s->nmarks++] = (struct mark){at, percent};
+}
+
+/*
+ * The headings of one page, after the section carried over from the page
+ * before. A contents line weighs nothing; a section that weighs less than
+ * running text (a glossary, the review's method) ends at the next numbered
+ * heading, named or not ("2. The family"), or with its page, while a
+ * weightier one runs on through its own subheadings. Unnumbered short
+ * lines do not end it: a glossary's entries look just like headings.
+ */
+static void page_sections(struct scan *s, const char *text, size_t len)
+{
+    int cur = s->nmarks ? s->marks[s->nmarks - 1].percent : 100;
+
+    if (cur < 100)
+        cur = 100;
+
+    s->marks[0] = (struct mark){0, cur};
+    s->nmarks = 1;
+    for (size_t b = 0; b < len;) {
+        const char *nl = memchr(text + b, '\n', len - b);
+        size_t e = nl ? (size_t)(nl - text) : len, lb = b, le = e;
+        const struct taxonomy_entry *sec;
+        while (lb < le && isspace((unsigned char)text[lb]))
+            lb++;
+        while (le > lb && isspace((unsigned char)text[le - 1]))
+            le--;
+        sec = heading_of(s->t, text + lb, le - lb);
+        if (sec) {
+            cur = sec->percent;
+            mark(s, b, cur);
+        } else if (le > lb && meta_contents_line(text + lb, le - lb)) {
+            mark(s, b, 0);
+            mark(s, e, cur);
+        } else if (cur < 100 && numbering(text + lb, le - lb) &&
+                   heading_shape(text + lb, le - lb)) {
+            cur = 100;
+            mark(s, b, cur);
+        }
+        b = e + 1;
+    }
+    /* the last mark carries to the next page */
+    mark(s, len, cur);
 }
 
 static char *join_phrases(const struct acc *a)
@@ -90,7 +270,7 @@ static void add_tag(struct meta_fields *f, const struct taxonomy_entry *e, struc
     memset(t, 0, sizeof(*t));
     t->kind = e->kind;
     t->id = xstrdup(e->id);
-    t->score = a->score;
+    t->score = (a->score + 50) / 100;
     t->pages = a->pages;
     t->npages = a->npages;
     t->phrases = join_phrases(a);
@@ -116,8 +296,10 @@ static void decide(const struct taxonomy *t, enum taxonomy_kind k, struct acc *a
         int need_pages = e->min_pages, third = (npages + 2) / 3;
         if (need_pages > third)
             need_pages = third > 0 ? third : 1;
-        if (acc[i].score >= e->min_score && (int)acc[i].npages >= need_pages &&
-            acc[i].maxw > TAXONOMY_WEAK)
+        if (acc[i].key)
+            need_pages = 1;
+        if (acc[i].stated || (acc[i].score >= e->min_score * 100 &&
+                               (int)acc[i].npages >= need_pages && acc[i].maxw > TAXONOMY_WEAK))
             add_tag(f, e, &acc[i]);
     }
 }
@@ -129,7 +311,7 @@ static void decide_model(const struct taxonomy *t, struct acc *acc, struct meta_
 
     for (size_t i = 0; i < taxonomy_count(t, TAXONOMY_MODEL); i++) {
         const struct taxonomy_entry *e = taxonomy_at(t, TAXONOMY_MODEL, i);
-        if (acc[i].score >= e->min_score && acc[i].score > score) {
+        if (acc[i].score >= e->min_score * 100 && acc[i].score > score) {
             best = e;
             score = acc[i].score;
         }
@@ -153,6 +335,7 @@ void tag_report(const struct taxonomy *t, const struct idx_report *r, struct met
     }
     for (int p = 0; p < r->npages; p++) {
         s.page = p + 1;
+        page_sections(&s, r->pages[p].text, r->pages[p].len);
         (void)taxonomy_scan(t, r->pages[p].text, r->pages[p].len, mask, on_hit, &s);
     }
     decide(t, TAXONOMY_THEME, s.acc[TAXONOMY_THEME], r->npages, f);

@@ -48,7 +48,7 @@
 
 static const char *const kind_names[TAXONOMY_NKINDS] = {
     "theme", "topic", "review-type", "document-kind", "review-model", "abbreviation", "outcome",
-    "negation",
+    "negation", "section", "statement",
 };
 
 static const char *const nations[] = {"england", "wales", "scotland", "northern-ireland", NULL};
@@ -67,6 +67,8 @@ struct pending {
     struct taxonomy_entry e;
     struct strlist syn, abbr, phrase, weak, before, after;
     int negates_set;         /* a "negates:" line was read */
+    int asserts_set;         /* an "asserts:" line was read */
+    int weight_set;          /* a "weight:" line was read */
 };
 
 struct loader {
@@ -132,7 +134,8 @@ static int section(struct loader *ld, const char *s, size_t len)
             kind = k;
     if (kind < 0)
         return fail(ld, "unknown section kind in '%s' (theme, topic, review-type, "
-                        "document-kind, review-model, abbreviation, outcome, negation)",
+                        "document-kind, review-model, abbreviation, outcome, negation, "
+                        "section, statement)",
                     keep(ld->t, s, len));
     while (*sp == ' ')
         sp++;
@@ -151,6 +154,7 @@ static int section(struct loader *ld, const char *s, size_t len)
     p->e.min_score = DEFAULT_MIN_SCORE;
     p->e.min_pages = DEFAULT_MIN_PAGES;
     p->e.window = DEFAULT_WINDOW;
+    p->e.percent = 100;
     for (size_t i = 0; i + 1 < ld->np; i++)
         if (ld->p[i].e.kind == p->e.kind && !strcmp(ld->p[i].e.id, p->e.id)) {
             char msg[256];
@@ -228,8 +232,8 @@ static int single(struct loader *ld, const char **slot, const char *key, const c
     return 0;
 }
 
-/* "negates: theme; topic": the kinds whose hits a negation covers. */
-static int negates_value(struct loader *ld, struct pending *p, const char *v)
+/* "negates: theme; topic", "asserts: theme": the kinds whose hits a cue entry covers. */
+static int covers_value(struct loader *ld, struct pending *p, const char *key, const char *v)
 {
     struct strlist kinds = {NULL, 0, 0};
     int rc = list_value(ld, v, &kinds, 0);
@@ -238,14 +242,18 @@ static int negates_value(struct loader *ld, struct pending *p, const char *v)
         int k = 0;
         while (k < TAXONOMY_NKINDS && strcmp(kinds.v[i], kind_names[k]))
             k++;
-        if (k == TAXONOMY_NKINDS || k == TAXONOMY_NEGATION)
-            rc = fail(ld, "'negates:' names an unknown kind '%s' (theme, topic, review-type, "
+        if (k == TAXONOMY_NKINDS || k == TAXONOMY_NEGATION || k == TAXONOMY_SECTION ||
+            k == TAXONOMY_STATEMENT)
+            rc = fail(ld, "'%s:' names an unknown kind '%s' (theme, topic, review-type, "
                           "document-kind, review-model, abbreviation, outcome)",
-                      kinds.v[i]);
+                      key, kinds.v[i]);
         else
-            p->e.negates |= TAXONOMY_MASK(k);
+            p->e.covers |= TAXONOMY_MASK(k);
     }
-    p->negates_set = 1;
+    if (!strcmp(key, "negates"))
+        p->negates_set = 1;
+    else
+        p->asserts_set = 1;
     free(kinds.v);
     return rc;
 }
@@ -274,10 +282,14 @@ static int key_value(struct loader *ld, const char *key, const char *v)
         return list_value(ld, v, &p->before, 1);
     if (!strcmp(key, "after"))
         return list_value(ld, v, &p->after, 1);
-    if (!strcmp(key, "negates"))
-        return negates_value(ld, p, v);
+    if (!strcmp(key, "negates") || !strcmp(key, "asserts"))
+        return covers_value(ld, p, key, v);
     if (!strcmp(key, "window"))
         return number(ld, v, 0, MAX_WINDOW, &p->e.window);
+    if (!strcmp(key, "weight")) {
+        p->weight_set = 1;
+        return number(ld, v, 0, 1000, &p->e.percent);
+    }
     if (!strcmp(key, "rank"))
         return number(ld, v, 0, 1000, &p->e.rank);
     if (!strcmp(key, "min-score"))
@@ -291,7 +303,9 @@ static int key_value(struct loader *ld, const char *key, const char *v)
         return fail(ld, "unknown nation '%s' (england, wales, scotland, northern-ireland)", v);
     }
     return fail(ld, "unknown key '%s' (label, synonym, abbrev, phrase, weak, means, rank, "
-                    "min-score, min-pages, nation, before, after, negates, window)", key);
+                    "min-score, min-pages, nation, before, after, negates, asserts, window, "
+                    "weight)",
+                key);
 }
 
 static int parse_line(struct loader *ld, char *s)
@@ -359,13 +373,24 @@ static int check_entry(struct loader *ld, const struct pending *p)
         return fail(ld, "'means:' is for abbreviations only (in '%s')", p->e.id);
     if (p->e.nation && p->e.kind != TAXONOMY_REVIEW_TYPE)
         return fail(ld, "'nation:' is for review types only (in '%s')", p->e.id);
-    if (p->e.kind != TAXONOMY_NEGATION && (p->before.n || p->after.n || p->negates_set))
-        return fail(ld, "'before:', 'after:' and 'negates:' are for negations only (in '%s')",
+    if (p->e.kind != TAXONOMY_NEGATION && p->e.kind != TAXONOMY_STATEMENT &&
+        (p->before.n || p->after.n))
+        return fail(ld, "'before:' and 'after:' are for negations and statements only (in '%s')",
                     p->e.id);
-    if (p->e.kind == TAXONOMY_NEGATION && !p->before.n && !p->after.n)
-        return fail(ld, "negation '%s' has no 'before:' or 'after:' cue", p->e.id);
+    if (p->e.kind != TAXONOMY_NEGATION && p->negates_set)
+        return fail(ld, "'negates:' is for negations only (in '%s')", p->e.id);
+    if (p->e.kind != TAXONOMY_STATEMENT && p->asserts_set)
+        return fail(ld, "'asserts:' is for statements only (in '%s')", p->e.id);
+    if ((p->e.kind == TAXONOMY_NEGATION || p->e.kind == TAXONOMY_STATEMENT) && !p->before.n &&
+        !p->after.n)
+        return fail(ld, "%s '%s' has no 'before:' or 'after:' cue", kind_names[p->e.kind],
+                    p->e.id);
     if (p->e.kind == TAXONOMY_NEGATION && !p->negates_set)
         return fail(ld, "negation '%s' has no 'negates:' (theme, topic…)", p->e.id);
+    if (p->e.kind == TAXONOMY_STATEMENT && !p->asserts_set)
+        return fail(ld, "statement '%s' has no 'asserts:' (theme, topic…)", p->e.id);
+    if (p->e.kind != TAXONOMY_SECTION && p->weight_set)
+        return fail(ld, "'weight:' is for sections only (in '%s')", p->e.id);
     return 0;
 }
 
@@ -530,8 +555,8 @@ static void add_entry_phrases(struct taxonomy *t, const struct pending *p, uint3
 {
     struct tax_matcher *m = &t->m;
 
-    if (p->e.kind == TAXONOMY_NEGATION) {
-        /* a negation's label names it for people; only its cues are matched */
+    if (p->e.kind == TAXONOMY_NEGATION || p->e.kind == TAXONOMY_STATEMENT) {
+        /* a cue entry's label names it for people; only its cues are matched */
         for (size_t i = 0; i < p->before.n; i++)
             add_phrase(m, p->before.v[i], g, 0, 0, TAX_CUE_BEFORE);
         for (size_t i = 0; i < p->after.n; i++)

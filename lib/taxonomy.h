@@ -41,6 +41,8 @@ enum taxonomy_kind {
     TAXONOMY_ABBREV,      /* [abbreviation ID]: the field's other abbreviations (MASH, LADO…) */
     TAXONOMY_OUTCOME,     /* [outcome ID]: died, harmed */
     TAXONOMY_NEGATION,    /* [negation ID]: cues that a mention is not what happened */
+    TAXONOMY_SECTION,     /* [section ID]: headings, and what a mention under them weighs */
+    TAXONOMY_STATEMENT,   /* [statement ID]: cues that a mention tells what happened */
     TAXONOMY_NKINDS
 };
 
@@ -62,8 +64,10 @@ struct taxonomy_entry {
     int rank;                      /* review types, kinds: precedence when several match */
     int min_score;                 /* themes, topics: score needed to tag (sum of weights) */
     int min_pages;                 /* themes, topics: pages the evidence must span */
-    unsigned negates;              /* negations: mask of 1 << kind of the hits they negate */
-    int window;                    /* negations: words allowed between a cue and a hit */
+    unsigned covers;               /* negations, statements: mask of 1 << kind of the hits
+                                      they cover */
+    int window;                    /* negations, statements: words between a cue and a hit */
+    int percent;                   /* sections: weight of a mention under them, percent */
     const char *file;              /* where it was defined, for messages */
     int line;
     size_t index;                  /* position within its kind */
@@ -76,6 +80,7 @@ struct taxonomy_hit {
     int weight;                    /* enum taxonomy_weight */
     size_t start, end;             /* the match is text[start, end) */
     int negated;                   /* 1 when a negation cue of its clause covers it */
+    int asserted;                  /* 1 when a statement cue of its clause covers it */
 };
 
 /* Called for each hit, in text order; return non-zero to stop the scan. */

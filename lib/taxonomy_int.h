@@ -31,8 +31,8 @@ int tax_next_token(const char *s, size_t len, size_t *i, struct tax_token *t);
 
 enum tax_cue {
     TAX_EVIDENCE = 0,            /* a phrase reported to the caller */
-    TAX_CUE_BEFORE,              /* a negation cue covering what follows it */
-    TAX_CUE_AFTER,               /* a negation cue covering what precedes it */
+    TAX_CUE_BEFORE,              /* a cue covering what follows it */
+    TAX_CUE_AFTER,               /* a cue covering what precedes it */
 };
 
 struct tax_out {
@@ -81,7 +81,7 @@ struct taxonomy {
     const struct taxonomy_entry **all;               /* global number -> entry */
     size_t nall;
     struct tax_matcher m;
-    int max_window;                                  /* largest window of a negation */
+    int max_window;                                  /* largest window of a cue */
     char **strings;                                  /* every string owned, for freeing */
     size_t nstrings, strings_alloc;
     const char ***lists;                             /* synonym/abbrev arrays owned */

@@ -107,8 +107,9 @@ struct pending_hit {
 struct before_cue {
     size_t end_tok;
     size_t clause;
-    unsigned negates;
+    unsigned covers;
     int window;
+    int asserts;            /* a statement's cue, else a negation's */
 };
 
 struct scanner {
@@ -174,16 +175,20 @@ static int flush(struct scanner *sc, int all)
     return 0;
 }
 
-static int negated_by_before(const struct scanner *sc, const struct state *st,
-                             const struct taxonomy_entry *e)
+/* Marks h negated or asserted by the "before:" cues of its clause. */
+static void covered_by_before(const struct scanner *sc, const struct state *st,
+                              struct taxonomy_hit *h)
 {
     for (size_t i = 0; i < sc->ncues; i++) {
         const struct before_cue *c = &sc->cues[i];
-        if ((c->negates & TAXONOMY_MASK(e->kind)) && c->clause == st->clause &&
-            st->tok > c->end_tok && st->tok - c->end_tok - 1 <= (size_t)c->window)
-            return 1;
+        if ((c->covers & TAXONOMY_MASK(h->entry->kind)) && c->clause == st->clause &&
+            st->tok > c->end_tok && st->tok - c->end_tok - 1 <= (size_t)c->window) {
+            if (c->asserts)
+                h->asserted = 1;
+            else
+                h->negated = 1;
+        }
     }
-    return 0;
 }
 
 static void cue_before(struct scanner *sc, const struct taxonomy_entry *e)
@@ -192,16 +197,21 @@ static void cue_before(struct scanner *sc, const struct taxonomy_entry *e)
         memmove(sc->cues, sc->cues + 1, (BEFORE_MAX - 1) * sizeof(sc->cues[0]));
         sc->ncues--;
     }
-    sc->cues[sc->ncues++] = (struct before_cue){sc->tok, sc->clause, e->negates, e->window};
+    sc->cues[sc->ncues++] = (struct before_cue){sc->tok, sc->clause, e->covers, e->window,
+                                                e->kind == TAXONOMY_STATEMENT};
 }
 
-/* An "after:" cue starting at st: negates the queued hits of its clause just before it. */
+/* An "after:" cue starting at st: covers the queued hits of its clause just before it. */
 static void cue_after(struct scanner *sc, const struct state *st, const struct taxonomy_entry *e)
 {
     for (size_t k = 0; k < sc->qlen; k++) {
         struct pending_hit *p = &sc->q[(sc->qhead + k) % PENDING_MAX];
-        if ((e->negates & TAXONOMY_MASK(p->h.entry->kind)) && p->clause == st->clause &&
-            p->end_tok < st->tok && st->tok - p->end_tok - 1 <= (size_t)e->window)
+        if (!(e->covers & TAXONOMY_MASK(p->h.entry->kind)) || p->clause != st->clause ||
+            p->end_tok >= st->tok || st->tok - p->end_tok - 1 > (size_t)e->window)
+            continue;
+        if (e->kind == TAXONOMY_STATEMENT)
+            p->h.asserted = 1;
+        else
             p->h.negated = 1;
     }
 }
@@ -234,7 +244,9 @@ static int emit(struct scanner *sc, const struct state *st, size_t end)
         p->h.weight = o->weight;
         p->h.start = st->start;
         p->h.end = end;
-        p->h.negated = negated_by_before(sc, st, e);
+        p->h.negated = 0;
+        p->h.asserted = 0;
+        covered_by_before(sc, st, &p->h);
         p->end_tok = sc->tok;
         p->clause = sc->clause;
     }

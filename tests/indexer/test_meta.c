@@ -187,7 +187,7 @@ static void test_meta_items_table(void **state)
  * any sentence touches several entries weakly.
  */
 static const struct {
-    const char *pages[4];
+    const char *pages[7];
     const char *want;
 } tag_rows[] = {
     /* negated mentions are no evidence */
@@ -205,6 +205,37 @@ static const struct {
     {{"Sexual exploitation of the girl by older men went on for a year.",
       "Agencies saw sexual exploitation as her choice.", NULL},
      "+child-sexual-exploitation"},
+    /* one plain statement of what happened is enough; a negated one is not */
+    {{"Summary\nChild T was seriously harmed by prolonged neglect at home.",
+      "Findings\nVisits were announced and brief.", NULL},
+     "+neglect"},
+    {{"Summary\nThere was no evidence that Child T was harmed by neglect.",
+      "Findings\nVisits were announced and brief.", NULL},
+     "-neglect"},
+    /* where a mention stands: reading lists, glossaries and contents weigh nothing */
+    {{"Further reading\nThe partnership's neglect toolkit and its domestic abuse guidance.",
+      "Glossary\nDA: domestic abuse\nCSE: child sexual exploitation",
+      "Resources\nNeglect strategy; domestic abuse pathway; sexual exploitation screening tool",
+      NULL},
+     "-neglect -domestic-abuse -child-sexual-exploitation"},
+    {{"Contents\nDomestic abuse and the children ........ 4\nDomestic abuse services 5\n",
+      "1. Introduction\nThe review looked at how agencies worked with the family.", NULL},
+     "-domestic-abuse"},
+    /* a name in the findings counts half as much again, in the review's method half */
+    {{"1. Introduction\nThis review concerns Child L.",
+      "Key findings\nThe school challenged the decision once. After that, escalation was "
+      "left to others.", NULL},
+     "+escalation-challenge"},
+    {{"1. Introduction\nThis review concerns Child L.",
+      "Methodology\nThe school challenged the decision once. After that, escalation was "
+      "left to others. The school did not escalate its worries.", NULL},
+     "-escalation-challenge"},
+    /* in a long report, a topic named in the findings needs no second page */
+    {{"Introduction\nThis review concerns Child L.", "Background\nChild L lived with her aunt.",
+      "What happened\nChild L was admitted to hospital.", "The family\nHer aunt worked nights.",
+      "Findings\nSupervision did not test the plan; management oversight was absent.",
+      "Conclusion\nThe partnership accepts these findings.", NULL},
+     "+supervision"},
     /* garbage */
     {{"", NULL}, "-neglect -information-sharing"},
     {{"no evidence of. ruled out; not a factor", "\n\n\n", NULL}, "-neglect"},
@@ -259,14 +290,14 @@ static void test_meta_tag_table(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(tag_rows) / sizeof(tag_rows[0]); i++) {
-        struct idx_page pages[4];
+        struct idx_page pages[7];
         struct idx_report r;
         struct meta_fields f;
         char bad[80];
 
         memset(&r, 0, sizeof(r));
         memset(&f, 0, sizeof(f));
-        for (int p = 0; p < 4 && tag_rows[i].pages[p]; p++) {
+        for (int p = 0; p < 7 && tag_rows[i].pages[p]; p++) {
             pages[p].text = (char *)tag_rows[i].pages[p];
             pages[p].len = strlen(pages[p].text);
             r.npages = p + 1;

@@ -303,14 +303,25 @@ static const struct {
     {"[abbreviation TWO WORDS]\nlabel: M\n", "line 1: bad abbreviation 'TWO WORDS'"},
     {"[negation n]\nlabel: N\nbefore: no sign of\nnegates: theme; topic\nwindow: 3\n", NULL},
     {"[negation n]\nlabel: N\nnegates: theme\n", "line 1: negation 'n' has no 'before:'"},
+    {"[negation n]\nlabel: N\nafter: x\nnegates: section\n", "unknown kind 'section'"},
     {"[negation n]\nlabel: N\nafter: ruled out\n", "line 1: negation 'n' has no 'negates:'"},
     {"[negation n]\nlabel: N\nafter: x\nnegates: themes\n", "line 4: 'negates:' names an "
                                                               "unknown kind 'themes'"},
+    {"[statement s]\nlabel: S\nafter: x\nasserts: theme; topics\n", "line 4: 'asserts:' names "
+                                                                   "an unknown kind 'topics'"},
     {"[negation n]\nlabel: N\nafter: x\nnegates: negation\n", "unknown kind 'negation'"},
     {"[negation n]\nlabel: N\nafter: x\nnegates: theme\nwindow: 99\n",
      "line 5: '99' is not a number from 0 to 20"},
-    {"[theme a]\nlabel: A\nbefore: no sign of\n", "line 1: 'before:', 'after:' and "
-                                                    "'negates:' are for negations only"},
+    {"[theme a]\nlabel: A\nbefore: no sign of\n", "line 1: 'before:' and 'after:' are for "
+                                                    "negations and statements only"},
+    {"[theme a]\nlabel: A\nnegates: theme\n", "line 1: 'negates:' is for negations only"},
+    {"[negation n]\nlabel: N\nbefore: x\nasserts: theme\n", "'asserts:' is for statements only"},
+    {"[statement s]\nlabel: S\nbefore: harmed by\nasserts: theme\n", NULL},
+    {"[statement s]\nlabel: S\nasserts: theme\n", "line 1: statement 's' has no 'before:'"},
+    {"[statement s]\nlabel: S\nafter: x\n", "line 1: statement 's' has no 'asserts:'"},
+    {"[section s]\nlabel: S\nsynonym: findings\nweight: 150\n", NULL},
+    {"[section s]\nlabel: S\nweight: -1\n", "line 3: '-1' is not a number from 0 to 1000"},
+    {"[theme a]\nlabel: A\nweight: 50\n", "line 1: 'weight:' is for sections only"},
 };
 
 static void test_taxonomy_load_table(void **state)
