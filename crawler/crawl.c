@@ -68,6 +68,7 @@ struct item {
 struct job {
     struct item *item;
     struct polite_host *host;
+    struct job *prev, *next;    /* in the run's list of jobs under way */
 };
 
 /* A URL queued while handling a result, entering memory once the transaction commits. */
@@ -100,6 +101,7 @@ struct run {
     unsigned batch_units;       /* units of work in it */
     double batch_since;         /* progress_now() when it began */
     struct taxonomy *tax;       /* owned: for link hints; NULL when it cannot be loaded */
+    struct job *jobs;           /* owned: jobs whose fetch has not been drained */
 };
 
 void crawl_opts_init(struct crawl_opts *o)
@@ -872,6 +874,33 @@ static int handle_robots(struct run *r, struct polite_host *h, struct fetch_resu
     return end(r, rc, err);
 }
 
+/*
+ * A job under way: it lives in the run's list until drained, so that a run
+ * that stops with fetches in flight (a failed commit, an interruption) still
+ * frees every one.
+ */
+static struct job *job_new(struct run *r)
+{
+    struct job *j = xcalloc(1, sizeof(*j));
+
+    j->next = r->jobs;
+    if (r->jobs)
+        r->jobs->prev = j;
+    r->jobs = j;
+    return j;
+}
+
+static void job_free(struct run *r, struct job *j)
+{
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        r->jobs = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    free(j);
+}
+
 /* Uses a cached robots.txt if there is one; else starts fetching it. */
 static int start_robots(struct run *r, struct polite_host *h, struct cr_err *err)
 {
@@ -890,7 +919,7 @@ static int start_robots(struct run *r, struct polite_host *h, struct cr_err *err
         return 0;
     }
     url = xasprintf("%s/robots.txt", h->origin);
-    j = xcalloc(1, sizeof(*j));
+    j = job_new(r);
     j->host = h;
     memset(&q, 0, sizeof(q));
     q.url = url;
@@ -900,7 +929,7 @@ static int start_robots(struct run *r, struct polite_host *h, struct cr_err *err
     rc = fetch_start(r->fetch, &q, err);
     free(url);
     if (rc < 0) {
-        free(j);
+        job_free(r, j);
         return rc;
     }
     h->robots_state = POLITE_ROBOTS_FETCHING;
@@ -935,7 +964,7 @@ static int start_item(struct run *r, struct item *it, struct cr_err *err)
     rc = crawl_db_url_get(r->c, it->url, &u, &found, err);
     if (rc < 0)
         return rc;
-    j = xcalloc(1, sizeof(*j));
+    j = job_new(r);
     j->item = it;
     j->host = it->host;
     memset(&q, 0, sizeof(q));
@@ -947,7 +976,7 @@ static int start_item(struct run *r, struct item *it, struct cr_err *err)
     rc = fetch_start(r->fetch, &q, err);
     crawl_db_url_release(&u);
     if (rc < 0) {
-        free(j);
+        job_free(r, j);
         return rc;
     }
     polite_begin(it->host);
@@ -1058,7 +1087,7 @@ static int drain(struct run *r, struct cr_err *err)
         if (rc < 0)
             cr_err_prefix(err, "'%s'", res.url);
         fetch_result_release(&res);
-        free(j);
+        job_free(r, j);
     }
     return rc;
 }
@@ -1221,7 +1250,9 @@ static void release(struct run *r)
 {
     if (r->batch_open)
         catalog_rollback(r->c);
-    fetch_free(r->fetch);
+    fetch_free(r->fetch); /* abandons what is in flight: its jobs are freed here */
+    while (r->jobs)
+        job_free(r, r->jobs);
     frontier_free(r->fr);
     polite_free(r->pol);
     for (size_t i = 0; i < r->nitems; i++) {
