@@ -43,6 +43,14 @@ struct fx {
 
 static struct fx *F;
 
+/* 1 under make asan, whose memory figures include ASan's shadow and quarantine. */
+static int sanitized(void)
+{
+    const char *s = getenv("CASEREVIEW_SANITIZED");
+
+    return s && *s && *s != '0';
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -511,9 +519,12 @@ static void test_serve_random_queries_and_memory(void **state)
     later = server_rss();
     print_message("serve: RSS %ld MB after warming up, %ld MB after 10,000 requests, %ld MB after "
                   "2,000 more\n", warm >> 10, after >> 10, later >> 10);
-    /* steady: the last 2,000 requests left the memory where the 10,000 had */
-    assert_true(later - after < 8 << 10);
-    assert_true(after - warm < 32 << 10);
+    /* steady: the last 2,000 requests left the memory where the 10,000 had (under ASan its
+       quarantine of freed memory fills up instead, so the figures say nothing) */
+    if (!sanitized()) {
+        assert_true(later - after < 8 << 10);
+        assert_true(after - warm < 32 << 10);
+    }
     server_alive();
 }
 
