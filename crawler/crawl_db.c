@@ -18,7 +18,7 @@ static int step_done(struct catalog *c, sqlite3_stmt *st, const char *what, stru
     int rc = sqlite3_step(st);
 
     rc = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : catalog_error(c, what, err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -47,15 +47,16 @@ int crawl_db_source_put(struct catalog *c, const char *url, const char *name, co
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "INSERT INTO crawl_sources(url, name, nation, origin, added_at) "
-                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                             "name = coalesce(excluded.name, name), "
-                             "nation = coalesce(excluded.nation, nation), "
-                             "origin = CASE WHEN excluded.origin = 'url' THEN origin "
-                             "ELSE excluded.origin END "
-                             "RETURNING id",
-                             &st, err);
+    int rc =
+        catalog_prepare_cached(c,
+                               "INSERT INTO crawl_sources(url, name, nation, origin, added_at) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                               "name = coalesce(excluded.name, name), "
+                               "nation = coalesce(excluded.nation, nation), "
+                               "origin = CASE WHEN excluded.origin = 'url' THEN origin "
+                               "ELSE excluded.origin END "
+                               "RETURNING id",
+                               &st, err);
 
     if (rc < 0)
         return rc;
@@ -67,7 +68,7 @@ int crawl_db_source_put(struct catalog *c, const char *url, const char *name, co
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = catalog_error(c, "record source", err);
-        sqlite3_finalize(st);
+        catalog_stmt_done(c, st);
         return rc;
     }
     *id = sqlite3_column_int64(st, 0);
@@ -149,8 +150,8 @@ static int get_source(struct catalog *c, int64_t id, struct crawl_db_source *out
                       struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(c, "SELECT " SOURCE_COLS " FROM crawl_sources s WHERE s.id = ?", &st,
-                             err);
+    int rc = catalog_prepare_cached(c, "SELECT " SOURCE_COLS " FROM crawl_sources s WHERE s.id = ?",
+                                    &st, err);
 
     if (rc < 0)
         return rc;
@@ -159,7 +160,7 @@ static int get_source(struct catalog *c, int64_t id, struct crawl_db_source *out
         read_source(st, out);
     else
         rc = catalog_error(c, "read source", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -168,7 +169,7 @@ int crawl_db_source_finish(struct catalog *c, int64_t source_id, int64_t run_id,
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c, finish_sql, &st, err);
+    int rc = catalog_prepare_cached(c, finish_sql, &st, err);
 
     if (rc < 0)
         return rc;
@@ -187,8 +188,8 @@ int crawl_db_sources(struct catalog *c, crawl_db_source_fn *fn, void *ctx, struc
 {
     sqlite3_stmt *st = NULL;
     struct crawl_db_source s;
-    int rc = catalog_prepare(c, "SELECT " SOURCE_COLS " FROM crawl_sources s ORDER BY s.id", &st,
-                             err);
+    int rc = catalog_prepare_cached(c, "SELECT " SOURCE_COLS " FROM crawl_sources s ORDER BY s.id",
+                                    &st, err);
 
     if (rc < 0)
         return rc;
@@ -203,7 +204,7 @@ int crawl_db_sources(struct catalog *c, crawl_db_source_fn *fn, void *ctx, struc
         rc = 0;
     else if (rc > 0)
         rc = catalog_error(c, "list sources", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -212,12 +213,13 @@ int crawl_db_fetch_add(struct catalog *c, const struct crawl_db_fetch *f, int64_
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "INSERT INTO crawl_fetches(run_id, url, final_url, fetched_at, "
-                             "http_status, content_type, bytes, sha256, etag, last_modified, "
-                             "error, outcome, attempt, redirects, elapsed_ms, location) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             &st, err);
+    int rc =
+        catalog_prepare_cached(c,
+                               "INSERT INTO crawl_fetches(run_id, url, final_url, fetched_at, "
+                               "http_status, content_type, bytes, sha256, etag, last_modified, "
+                               "error, outcome, attempt, redirects, elapsed_ms, location) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               &st, err);
 
     if (rc < 0)
         return rc;
@@ -251,10 +253,10 @@ int crawl_db_url_get(struct catalog *c, const char *url, struct crawl_db_url *ou
                      struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(c,
-                             "SELECT etag, last_modified, sha256, format FROM crawl_urls "
-                             "WHERE url = ? AND sha256 IS NOT NULL",
-                             &st, err);
+    int rc = catalog_prepare_cached(c,
+                                    "SELECT etag, last_modified, sha256, format FROM crawl_urls "
+                                    "WHERE url = ? AND sha256 IS NOT NULL",
+                                    &st, err);
 
     memset(out, 0, sizeof(*out));
     *found = 0;
@@ -270,7 +272,7 @@ int crawl_db_url_get(struct catalog *c, const char *url, struct crawl_db_url *ou
         *found = 1;
     }
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : catalog_error(c, "read URL", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -292,7 +294,7 @@ int crawl_db_url_put(struct catalog *c, const char *url, const char *kind, const
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(
+    int rc = catalog_prepare_cached(
         c,
         "INSERT INTO crawl_urls(url, kind, final_url, last_status, last_error, last_fetch_id, "
         "first_seen, last_seen, etag, last_modified, sha256, format) "
@@ -329,11 +331,12 @@ int crawl_db_url_put(struct catalog *c, const char *url, const char *kind, const
 static int touch_online(struct catalog *c, const char *url, int64_t except, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(c,
-                             "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
-                             "WHERE id IN (SELECT report_id FROM crawl_url_reports "
-                             "WHERE url = ?1 AND online = 1 AND report_id <> ?2)",
-                             &st, err);
+    int rc =
+        catalog_prepare_cached(c,
+                               "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
+                               "WHERE id IN (SELECT report_id FROM crawl_url_reports "
+                               "WHERE url = ?1 AND online = 1 AND report_id <> ?2)",
+                               &st, err);
 
     if (rc < 0)
         return rc;
@@ -347,16 +350,16 @@ int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, i
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "UPDATE crawl_url_reports SET online = 0, gone_since = ?3 "
-                             "WHERE url = ?1 AND report_id <> ?2 AND online = 1",
-                             &st, err);
+    int rc = catalog_prepare_cached(c,
+                                    "UPDATE crawl_url_reports SET online = 0, gone_since = ?3 "
+                                    "WHERE url = ?1 AND report_id <> ?2 AND online = 1",
+                                    &st, err);
 
     *changed = 0;
     if (rc == 0)
         rc = touch_online(c, url, report_id, err);
     if (rc < 0) {
-        sqlite3_finalize(st);
+        catalog_stmt_done(c, st);
         return rc;
     }
     now_iso(now);
@@ -368,12 +371,13 @@ int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, i
         return rc;
     *changed = sqlite3_changes(catalog_db(c)) > 0;
     /* a report found at a new URL (or back online) gains a link and context: show it */
-    rc = catalog_prepare(c,
-                         "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
-                         "WHERE id = ?2 AND content_gen <= indexed_gen AND NOT EXISTS "
-                         "(SELECT 1 FROM crawl_url_reports WHERE url = ?1 AND report_id = ?2 "
-                         "AND online = 1)",
-                         &st, err);
+    rc =
+        catalog_prepare_cached(c,
+                               "UPDATE reports SET content_gen = max(content_gen, indexed_gen) + 1 "
+                               "WHERE id = ?2 AND content_gen <= indexed_gen AND NOT EXISTS "
+                               "(SELECT 1 FROM crawl_url_reports WHERE url = ?1 AND report_id = ?2 "
+                               "AND online = 1)",
+                               &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
@@ -381,11 +385,12 @@ int crawl_db_url_serves(struct catalog *c, const char *url, int64_t report_id, i
     rc = step_done(c, st, "touch report", err);
     if (rc < 0)
         return rc;
-    rc = catalog_prepare(c,
-                         "INSERT INTO crawl_url_reports(url, report_id, first_seen, last_seen) "
-                         "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(url, report_id) DO UPDATE SET "
-                         "last_seen = ?3, online = 1, gone_since = NULL",
-                         &st, err);
+    rc = catalog_prepare_cached(
+        c,
+        "INSERT INTO crawl_url_reports(url, report_id, first_seen, last_seen) "
+        "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(url, report_id) DO UPDATE SET "
+        "last_seen = ?3, online = 1, gone_since = NULL",
+        &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
@@ -398,12 +403,13 @@ int crawl_db_url_unchanged(struct catalog *c, const char *url, struct cr_err *er
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "UPDATE crawl_url_reports SET last_seen = ?2, online = 1, "
-                             "gone_since = NULL WHERE url = ?1 AND report_id = "
-                             "(SELECT r.id FROM reports r JOIN crawl_urls u ON u.sha256 = r.sha256 "
-                             "WHERE u.url = ?1)",
-                             &st, err);
+    int rc = catalog_prepare_cached(
+        c,
+        "UPDATE crawl_url_reports SET last_seen = ?2, online = 1, "
+        "gone_since = NULL WHERE url = ?1 AND report_id = "
+        "(SELECT r.id FROM reports r JOIN crawl_urls u ON u.sha256 = r.sha256 "
+        "WHERE u.url = ?1)",
+        &st, err);
 
     if (rc < 0)
         return rc;
@@ -417,16 +423,16 @@ int crawl_db_url_gone(struct catalog *c, const char *url, int64_t *n, struct cr_
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "UPDATE crawl_url_reports SET online = 0, gone_since = ?2 "
-                             "WHERE url = ?1 AND online = 1",
-                             &st, err);
+    int rc = catalog_prepare_cached(c,
+                                    "UPDATE crawl_url_reports SET online = 0, gone_since = ?2 "
+                                    "WHERE url = ?1 AND online = 1",
+                                    &st, err);
 
     *n = 0;
     if (rc == 0)
         rc = touch_online(c, url, 0, err);
     if (rc < 0) {
-        sqlite3_finalize(st);
+        catalog_stmt_done(c, st);
         return rc;
     }
     now_iso(now);
@@ -444,7 +450,7 @@ int crawl_db_link_put(struct catalog *c, int64_t source_id, const char *page_url
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(
+    int rc = catalog_prepare_cached(
         c,
         "INSERT INTO crawl_links(source_id, page_url, url, anchor, context, heading, first_seen, "
         "last_seen, hint_child, hint_review_type, hint_document_kind, hint_published, "
@@ -479,10 +485,10 @@ int crawl_db_robots_get(struct catalog *c, const char *origin, long max_age_s, i
 {
     sqlite3_stmt *st = NULL;
     char oldest[ISOTIME_LEN];
-    int rc = catalog_prepare(c,
-                             "SELECT http_status, body FROM crawl_robots "
-                             "WHERE origin = ? AND fetched_at >= ?",
-                             &st, err);
+    int rc = catalog_prepare_cached(c,
+                                    "SELECT http_status, body FROM crawl_robots "
+                                    "WHERE origin = ? AND fetched_at >= ?",
+                                    &st, err);
 
     *found = 0;
     *body = NULL;
@@ -500,7 +506,7 @@ int crawl_db_robots_get(struct catalog *c, const char *origin, long max_age_s, i
         *found = 1;
     }
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : catalog_error(c, "read robots.txt", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -509,8 +515,8 @@ int crawl_db_robots_put(struct catalog *c, const char *origin, long status, cons
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(c, "INSERT OR REPLACE INTO crawl_robots VALUES (?, ?, ?, ?)", &st,
-                             err);
+    int rc = catalog_prepare_cached(c, "INSERT OR REPLACE INTO crawl_robots VALUES (?, ?, ?, ?)",
+                                    &st, err);
 
     if (rc < 0)
         return rc;

@@ -7,9 +7,10 @@
  * If-Modified-Since, and is bounded by a connect timeout, a total timeout and
  * a size cap. A redirect is not followed unless the request asks for it
  * (max_redirects, http and https only): a 3xx answer comes back with its
- * Location, for the caller to follow as a transfer of its own. The body of a 2xx answer streams into a new blob of the
- * content store (or into memory, for robots.txt), never into a path taken
- * from the URL; other answers' bodies are counted and dropped.
+ * Location, for the caller to follow as a transfer of its own. The body of
+ * a 2xx answer streams into a new blob of the content store (or into
+ * memory, for robots.txt), never into a path taken from the URL; other
+ * answers' bodies are counted and dropped.
  *
  * What this is not: it knows nothing of politeness, robots.txt, retries or
  * the catalogue. The caller decides what to start and what a result means.

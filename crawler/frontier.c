@@ -23,15 +23,18 @@ static int done(struct catalog *c, sqlite3_stmt *st, const char *what, struct cr
     int rc = sqlite3_step(st);
 
     rc = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : catalog_error(c, what, err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
 static int find_run(struct catalog *c, const char *key, int64_t *run, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(c, "SELECT id FROM crawl_runs WHERE seeds = ? AND state = 'running' "
-                                "ORDER BY id DESC LIMIT 1", &st, err);
+    int rc =
+        catalog_prepare_cached(c,
+                               "SELECT id FROM crawl_runs WHERE seeds = ? AND state = 'running' "
+                               "ORDER BY id DESC LIMIT 1",
+                               &st, err);
 
     *run = 0;
     if (rc < 0)
@@ -41,7 +44,7 @@ static int find_run(struct catalog *c, const char *key, int64_t *run, struct cr_
     if (rc == SQLITE_ROW)
         *run = sqlite3_column_int64(st, 0);
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : catalog_error(c, "find run", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(c, st);
     return rc;
 }
 
@@ -55,8 +58,10 @@ static int new_run(struct catalog *c, const char *key, const char *options, int6
     /* another crawl's unfinished run cannot be resumed by this one: close it */
     rc = catalog_exec(c, "UPDATE crawl_runs SET state = 'abandoned' WHERE state = 'running'", err);
     if (rc == 0)
-        rc = catalog_prepare(c, "INSERT INTO crawl_runs(seeds, options, started_at) "
-                                "VALUES (?, ?, ?)", &st, err);
+        rc = catalog_prepare_cached(c,
+                                    "INSERT INTO crawl_runs(seeds, options, started_at) "
+                                    "VALUES (?, ?, ?)",
+                                    &st, err);
     if (rc < 0)
         return rc;
     isotime_format(isotime_now(), now);
@@ -126,11 +131,12 @@ int frontier_push(struct frontier *f, const struct frontier_push *p, int *added,
                   struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(f->c,
-                             "INSERT OR IGNORE INTO crawl_queue(run_id, url, source_id, kind, depth, "
-                             "referrer, anchor, context, heading, seq) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             &st, err);
+    int rc = catalog_prepare_cached(
+        f->c,
+        "INSERT OR IGNORE INTO crawl_queue(run_id, url, source_id, kind, depth, "
+        "referrer, anchor, context, heading, seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &st, err);
 
     *added = 0;
     if (rc < 0)
@@ -156,13 +162,14 @@ int frontier_push(struct frontier *f, const struct frontier_push *p, int *added,
 int frontier_push_known(struct frontier *f, int64_t source_id, int64_t *n, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(f->c,
-                             "INSERT OR IGNORE INTO crawl_queue(run_id, url, source_id, kind, "
-                             "depth, seq) "
-                             "SELECT ?, url, ?, 'document', 0, ? + row_number() OVER (ORDER BY "
-                             "min(id)) FROM crawl_links WHERE source_id = ? "
-                             "AND url IN (SELECT url FROM crawl_url_reports) GROUP BY url",
-                             &st, err);
+    int rc =
+        catalog_prepare_cached(f->c,
+                               "INSERT OR IGNORE INTO crawl_queue(run_id, url, source_id, kind, "
+                               "depth, seq) "
+                               "SELECT ?, url, ?, 'document', 0, ? + row_number() OVER (ORDER BY "
+                               "min(id)) FROM crawl_links WHERE source_id = ? "
+                               "AND url IN (SELECT url FROM crawl_url_reports) GROUP BY url",
+                               &st, err);
 
     *n = 0;
     if (rc < 0)
@@ -187,10 +194,11 @@ int frontier_pending(struct frontier *f, frontier_item_fn *fn, void *ctx, struct
 {
     sqlite3_stmt *st = NULL;
     struct frontier_item it;
-    int rc = catalog_prepare(f->c,
-                             "SELECT url, source_id, kind, depth, attempts, hop_url, chain, hops "
-                             "FROM crawl_queue WHERE run_id = ? AND state = 'pending' ORDER BY seq",
-                             &st, err);
+    int rc = catalog_prepare_cached(
+        f->c,
+        "SELECT url, source_id, kind, depth, attempts, hop_url, chain, hops "
+        "FROM crawl_queue WHERE run_id = ? AND state = 'pending' ORDER BY seq",
+        &st, err);
 
     if (rc < 0)
         return rc;
@@ -215,7 +223,7 @@ int frontier_pending(struct frontier *f, frontier_item_fn *fn, void *ctx, struct
         rc = 0;
     else if (rc > 0)
         rc = catalog_error(f->c, "read queue", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(f->c, st);
     return rc;
 }
 
@@ -223,10 +231,10 @@ int frontier_set(struct frontier *f, const char *url, const char *state, int att
                  const char *error, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(f->c,
-                             "UPDATE crawl_queue SET state = ?, attempts = ?, error = ? "
-                             "WHERE run_id = ? AND url = ?",
-                             &st, err);
+    int rc = catalog_prepare_cached(f->c,
+                                    "UPDATE crawl_queue SET state = ?, attempts = ?, error = ? "
+                                    "WHERE run_id = ? AND url = ?",
+                                    &st, err);
 
     if (rc < 0)
         return rc;
@@ -242,10 +250,10 @@ int frontier_hop(struct frontier *f, const char *url, const char *hop_url, const
                  int hops, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(f->c,
-                             "UPDATE crawl_queue SET hop_url = ?, chain = ?, hops = ? "
-                             "WHERE run_id = ? AND url = ?",
-                             &st, err);
+    int rc = catalog_prepare_cached(f->c,
+                                    "UPDATE crawl_queue SET hop_url = ?, chain = ?, hops = ? "
+                                    "WHERE run_id = ? AND url = ?",
+                                    &st, err);
 
     if (rc < 0)
         return rc;
@@ -268,10 +276,10 @@ int frontier_context(struct frontier *f, const char *url, struct frontier_contex
                      struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = catalog_prepare(f->c,
-                             "SELECT referrer, anchor, context, heading FROM crawl_queue "
-                             "WHERE run_id = ? AND url = ?",
-                             &st, err);
+    int rc = catalog_prepare_cached(f->c,
+                                    "SELECT referrer, anchor, context, heading FROM crawl_queue "
+                                    "WHERE run_id = ? AND url = ?",
+                                    &st, err);
 
     memset(out, 0, sizeof(*out));
     if (rc < 0)
@@ -286,7 +294,7 @@ int frontier_context(struct frontier *f, const char *url, struct frontier_contex
         out->heading = col(st, 3);
     }
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : catalog_error(f->c, "read queue", err);
-    sqlite3_finalize(st);
+    catalog_stmt_done(f->c, st);
     return rc;
 }
 
@@ -305,10 +313,10 @@ int frontier_finish(struct frontier *f, struct cr_err *err)
 {
     sqlite3_stmt *st = NULL;
     char now[ISOTIME_LEN];
-    int rc = catalog_prepare(f->c,
-                             "UPDATE crawl_runs SET state = 'finished', finished_at = ? "
-                             "WHERE id = ?",
-                             &st, err);
+    int rc = catalog_prepare_cached(f->c,
+                                    "UPDATE crawl_runs SET state = 'finished', finished_at = ? "
+                                    "WHERE id = ?",
+                                    &st, err);
 
     if (rc < 0)
         return rc;

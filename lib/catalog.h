@@ -70,6 +70,21 @@ void catalog_rollback(struct catalog *c);
 /* Prepares sql on the catalogue; *st is new (sqlite3_finalize). */
 int catalog_prepare(struct catalog *c, const char *sql, struct sqlite3_stmt **st,
                     struct cr_err *err) CR_MUST_CHECK;
+/*
+ * Like catalog_prepare, for a statement run over and over (once per URL or
+ * row): the first call compiles sql, later calls with the same text hand
+ * back the same statement, reset and with its bindings cleared. *st is
+ * borrowed until catalog_close: end each use with catalog_stmt_done, never
+ * sqlite3_finalize. A cached statement must not be in use twice at once
+ * (a query stepped while the same text runs again).
+ */
+int catalog_prepare_cached(struct catalog *c, const char *sql, struct sqlite3_stmt **st,
+                           struct cr_err *err) CR_MUST_CHECK;
+/*
+ * Ends a use of st: a cached statement is reset for the next use, any
+ * other is finalized. st may be NULL.
+ */
+void catalog_stmt_done(struct catalog *c, struct sqlite3_stmt *st);
 /* Runs one or more statements without results (schema, pragmas). */
 int catalog_exec(struct catalog *c, const char *sql, struct cr_err *err) CR_MUST_CHECK;
 /* Runs a query whose first column of its first row is an integer (count(*) and such). */

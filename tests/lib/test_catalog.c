@@ -197,6 +197,37 @@ static void test_catalog_open_garbage_file_is_an_error(void **state)
     free(path);
 }
 
+static void test_catalog_prepare_cached_reuses_and_resets(void **state)
+{
+    struct fx *f = *state;
+    struct cr_err err;
+    sqlite3_stmt *a = NULL, *b = NULL, *once = NULL;
+    char sql[] = "SELECT ?1 || 'x'";
+    char *copy = xstrdup(sql);
+
+    assert_int_equal(catalog_prepare_cached(f->c, sql, &a, &err), 0);
+    sqlite3_bind_text(a, 1, "one", -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(a, 0), "onex");
+    catalog_stmt_done(f->c, a);
+    /* the same text, even from another buffer, is the same statement, reset, unbound */
+    sql[0] = 's';
+    assert_int_equal(catalog_prepare_cached(f->c, copy, &b, &err), 0);
+    assert_ptr_equal(a, b);
+    assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
+    catalog_stmt_done(f->c, b);
+    /* a statement from catalog_prepare is finalized (ASan sees a leak otherwise) */
+    assert_int_equal(catalog_prepare(f->c, "SELECT 1", &once, &err), 0);
+    catalog_stmt_done(f->c, once);
+    catalog_stmt_done(f->c, NULL);
+    /* bad SQL is an error, and nothing is cached for it */
+    assert_int_equal(catalog_prepare_cached(f->c, "SELEKT", &a, &err), CR_EDB);
+    assert_null(a);
+    th_assert_contains(err.msg, "prepare");
+    free(copy);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 static const struct CMUnitTest tests[] = {
     T(test_catalog_add_same_sha_is_one_report),
@@ -206,6 +237,7 @@ static const struct CMUnitTest tests[] = {
     T(test_catalog_meta_and_check),
     T(test_catalog_reopen_keeps_schema),
     T(test_catalog_open_garbage_file_is_an_error),
+    T(test_catalog_prepare_cached_reuses_and_resets),
 };
 
 TH_MAIN(tests)
