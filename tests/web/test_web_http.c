@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1204,6 +1205,8 @@ static pid_t spawn_serve(const char *home, int *out_fd, const char *const *extra
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        /* a failed assertion ends the test without stopping the server: it goes too */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(p[1], STDOUT_FILENO);
         dup2(p[1], STDERR_FILENO);
         close(p[0]);
