@@ -49,6 +49,9 @@ struct acc {
     int maxw;                       /* strongest weight seen */
     int key;                        /* a non-weak match stood in a key section */
     int stated;                     /* named in a plain statement of what happened */
+    int last_page;                  /* the last counted match: page, */
+    size_t last_end;                /* where it ends, */
+    int last_gain;                  /* and what it added */
     int *pages;
     size_t npages, alloc;
     const char *phrases[MAX_PHRASES];
@@ -82,12 +85,13 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
 {
     struct scan *s = ctx;
     struct acc *a = &s->acc[h->entry->kind][h->entry->index];
-    int i, percent = 100;
+    int i, percent = 100, gain, weighed;
 
     /* "no indication of sexual exploitation", "neglect was ruled out": not evidence */
     if (h->negated)
         return 0;
-    if (h->entry->kind == TAXONOMY_THEME || h->entry->kind == TAXONOMY_TOPIC)
+    weighed = h->entry->kind == TAXONOMY_THEME || h->entry->kind == TAXONOMY_TOPIC;
+    if (weighed)
         percent = percent_at(s, h->start);
     /* a key section raises what names the entry, not its looser phrases */
     if (percent > 100 && h->weight < TAXONOMY_NAME)
@@ -113,7 +117,21 @@ static int on_hit(const struct taxonomy_hit *h, void *ctx)
     /* a word repeated is not more evidence: each phrase counts at most twice */
     if (i < MAX_PHRASES && a->counts[i]++ >= PHRASE_REPEATS)
         return 0;
-    a->score += h->weight * percent;
+    gain = h->weight * percent;
+    /* overlapping phrases are one mention ("physical injuries", "injuries"): the strongest counts */
+    if (weighed && a->last_page == s->page && h->start < a->last_end) {
+        if (gain > a->last_gain) {
+            a->score += gain - a->last_gain;
+            a->last_gain = gain;
+        }
+        if (h->end > a->last_end)
+            a->last_end = h->end;
+        return 0;
+    }
+    a->score += gain;
+    a->last_page = s->page;
+    a->last_end = h->end;
+    a->last_gain = gain;
     return 0;
 }
 

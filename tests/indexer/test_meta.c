@@ -236,6 +236,28 @@ static const struct {
       "Findings\nSupervision did not test the plan; management oversight was absent.",
       "Conclusion\nThe partnership accepts these findings.", NULL},
      "+supervision"},
+    /* a finding in other words than the taxonomy's names */
+    {{"Findings\nThe school and the GP each held part of the picture, but neither passed on what "
+      "it knew to children's social care.",
+      "Recommendations\nAgencies must share what they know when a family moves.", NULL},
+     "+information-sharing"},
+    {{"Findings\nNobody asked why the baby was always asleep during visits.",
+      "Key learning\nThe explanation was accepted at face value; it was not tested.", NULL},
+     "+professional-curiosity"},
+    {{"What happened\nWhen the family moved to another authority, the receiving authority was "
+      "not given the plan.",
+      "Learning\nRecords did not follow the children across local authority boundaries.", NULL},
+     "+transfer-between-areas"},
+    {{"The father stalked the mother after she left him and made threats to kill her.",
+      "Findings\nPost-separation abuse was not seen as a risk to the children.", NULL},
+     "+domestic-abuse"},
+    /* overlapping phrases are one mention: "GP surgery", "GP", "surgery" */
+    {{"The GP surgery was closed that day.", "The GP surgery had moved.", NULL},
+     "-gp-involvement"},
+    /* the title of guidance is not a finding */
+    {{"The review followed Working Together to Safeguard Children.",
+      "Working Together to Safeguard Children sets out what agencies must do.", NULL},
+     "-multi-agency-working"},
     /* garbage */
     {{"", NULL}, "-neglect -information-sharing"},
     {{"no evidence of. ruled out; not a factor", "\n\n\n", NULL}, "-neglect"},
