@@ -180,27 +180,34 @@ class FacetSpy : public Xapian::MatchSpy {
     };
     typedef std::unordered_map<std::string, Count> Counts;
 
-    FacetSpy(int key_slot, const struct xdb_facet *f, size_t n, bool docs,
+    /* key_slot < 0: no folding; size_slot >= 0: each document stands for that many */
+    FacetSpy(int key_slot, int size_slot, const struct xdb_facet *f, size_t n, bool docs,
              const struct xdb_query *q)
-        : key_slot_(key_slot), facets_(f, f + n), counts_(n), docs_(docs),
+        : key_slot_(key_slot), size_slot_(size_slot), facets_(f, f + n), counts_(n), docs_(docs),
           bundle_n_(q->bundle_n), bundle_slot_(q->bundle_slot), bundle_first_(q->bundle_first),
           bundle_sep_(q->bundle_sep)
     {
     }
 
     /*
-     * Called for every matching page: cheap for a page of a report already
-     * seen (one value and an integer set), the facet values are read once per
-     * report. Values are split in place into one reused key, so that counting
-     * allocates only for a value never seen before.
+     * Called for every matching page (or report document): cheap for a page
+     * of a report already seen (one value and an integer set), the facet
+     * values are read once per report. Values are split in place into one
+     * reused key, so that counting allocates only for a value never seen
+     * before.
      */
     void operator()(const Xapian::Document &doc, double) override
     {
         bool first = key_slot_ < 0 || seen(doc.get_value(key_slot_));
+        uint32_t size = 1;
         if (first)
             groups_++;
         if (!first && !docs_)
             return;
+        if (docs_ && size_slot_ >= 0)
+            size = (uint32_t)strtoul(doc.get_value(size_slot_).c_str(), nullptr, 10);
+        if (docs_)
+            docs_total_ += size;
         load_bundle(doc);
         for (size_t i = 0; i < facets_.size(); i++) {
             const struct xdb_facet &f = facets_[i];
@@ -214,7 +221,7 @@ class FacetSpy : public Xapian::MatchSpy {
                 key_.assign(p, n);
                 Count &c = counts_[i][key_];
                 c.groups += first;
-                c.docs += docs_;
+                c.docs += docs_ ? size : 0;
             });
         }
     }
@@ -222,6 +229,11 @@ class FacetSpy : public Xapian::MatchSpy {
     uint32_t groups() const
     {
         return groups_;
+    }
+
+    uint32_t docs() const
+    {
+        return docs_total_;
     }
 
     const Counts &counts(size_t i) const
@@ -314,6 +326,7 @@ class FacetSpy : public Xapian::MatchSpy {
     }
 
     int key_slot_;
+    int size_slot_;
     std::vector<struct xdb_facet> facets_;
     std::vector<Counts> counts_;
     std::unordered_set<std::string> seen_;
@@ -322,6 +335,7 @@ class FacetSpy : public Xapian::MatchSpy {
     std::string last_key_;
     bool has_last_ = false;
     uint32_t groups_ = 0;
+    uint32_t docs_total_ = 0;
     bool docs_;
     unsigned bundle_n_, bundle_slot_, bundle_first_;
     char bundle_sep_;
@@ -573,8 +587,7 @@ void fill_hits(const Xapian::MSet &mset, const std::vector<Xapian::MSetIterator>
  * instead made Xapian keep every candidate in its proto-MSet and collapse
  * them all: three to four times the cost of both passes on 30,000 pages.
  */
-void count_all(Xapian::Database &d, const Xapian::Query &query, const struct xdb_query *q,
-               FacetSpy &spy)
+void count_all(Xapian::Database &d, const Xapian::Query &query, FacetSpy &spy)
 {
     Xapian::Enquire enq(d);
     enq.set_query(query);
@@ -582,7 +595,107 @@ void count_all(Xapian::Database &d, const Xapian::Query &query, const struct xdb
     enq.set_docid_order(Xapian::Enquire::ASCENDING);
     enq.add_matchspy(&spy);
     (void)enq.get_mset(0, 0, d.get_doccount());
-    (void)q;
+}
+
+/*
+ * How a query matches a parent document (struct xdb_parents) against its
+ * children: SAME, the same on the parent and on every child (filters);
+ * ANY, on the parent exactly when on one child at least (a word); NONE,
+ * neither (two words ANDed, which one child must hold together).
+ * Classing a SAME query ANY, or an ANY one NONE, only costs speed; the
+ * other way round would count wrong, so whatever is not known is NONE.
+ */
+enum Match { SAME, ANY, NONE };
+
+bool constant_term(const std::string &t, const struct xdb_parents *p)
+{
+    for (size_t i = 0; i < p->nconst_prefixes; i++)
+        if (t.compare(0, strlen(p->const_prefixes[i]), p->const_prefixes[i]) == 0)
+            return true;
+    return false;
+}
+
+Match classify(const Xapian::Query &q, const struct xdb_parents *p)
+{
+    size_t n = q.get_num_subqueries(), any = 0, none = 0;
+    std::vector<Match> sub;
+    for (size_t i = 0; i < n; i++) {
+        sub.push_back(classify(q.get_subquery(i), p));
+        any += sub.back() == ANY;
+        none += sub.back() == NONE;
+    }
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        Xapian::TermIterator t = q.get_terms_begin();
+        return t != q.get_terms_end() && constant_term(*t, p) ? SAME : ANY;
+    }
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+        return SAME;
+    case Xapian::Query::OP_WILDCARD: /* an OR of the terms it expands to */
+        return ANY;
+    case Xapian::Query::OP_OR: /* one child holding a or b: the parent holds a or b */
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+        return none ? NONE : any ? ANY : SAME;
+    case Xapian::Query::OP_AND: /* a filter and a word: one child must hold the word */
+    case Xapian::Query::OP_FILTER:
+        return none || any > 1 ? NONE : any ? ANY : SAME;
+    case Xapian::Query::OP_AND_NOT: /* excluding anything but a filter needs the child */
+        for (size_t i = 1; i < n; i++)
+            if (sub[i] != SAME)
+                return NONE;
+        return n ? sub[0] : NONE;
+    case Xapian::Query::OP_AND_MAYBE: /* matches as its first part; the rest only weighs */
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return n ? sub[0] : NONE;
+    case Xapian::Query::OP_XOR:
+        return any || none ? NONE : SAME;
+    default: /* phrases and NEAR (positions), elite sets (statistics), posting sources */
+        return NONE;
+    }
+}
+
+/* Whether the counting of q can run on parent documents. */
+bool count_parents(const Xapian::Query &query, const struct xdb_query *q)
+{
+    const struct xdb_parents *p = q->parents;
+    if (!p || p->children_only)
+        return false;
+    Match m = classify(query, p);
+    if (m == NONE)
+        return false;
+    /* children counted from the parents' sizes: every child of a parent must match */
+    if (q->facet_docs)
+        return m == SAME && p->size_slot >= 0;
+    return true;
+}
+
+void count(Xapian::Database &d, const Xapian::Query &query, const Xapian::Query &children,
+           const struct xdb_query *q, struct xdb_result *r)
+{
+    const struct xdb_parents *p = q->parents;
+    bool parents = count_parents(query, q);
+    int key = q->collapse_slot;
+    int size = -1;
+    if (parents) {
+        if (key == p->key_slot)
+            key = -1; /* one parent per group: nothing to fold */
+        size = p->size_slot;
+    }
+    FacetSpy spy(key, size, q->facets, q->nfacets, q->facet_docs != 0, q);
+    if (parents)
+        count_all(d, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(p->term)), spy);
+    else
+        count_all(d, children, spy);
+    r->groups = spy.groups();
+    r->estimated = spy.groups();
+    r->docs = spy.docs();
+    r->counted_parents = parents;
+    fill_facets(spy, q->nfacets, r);
 }
 
 int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
@@ -590,8 +703,11 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
     Xapian::Database &d = *db->rdb;
     std::string corrected;
     Xapian::Query query = filters_query(q, parse(d, q));
+    Xapian::Query children = query;
+    if (q->parents)
+        children = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(q->parents->term));
     Xapian::Enquire enq(d);
-    enq.set_query(query);
+    enq.set_query(children);
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
     if (q->collapse_slot >= 0)
         enq.set_collapse_key(q->collapse_slot, q->collapse_max ? q->collapse_max : 1);
@@ -609,13 +725,8 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
             items.push_back(it);
         r->estimated = mset.get_matches_estimated();
     }
-    if (q->nfacets || q->exact) {
-        FacetSpy spy(q->collapse_slot, q->facets, q->nfacets, q->facet_docs != 0, q);
-        count_all(d, query, q, spy);
-        r->groups = spy.groups();
-        r->estimated = spy.groups();
-        fill_facets(spy, q->nfacets, r);
-    }
+    if (q->nfacets || q->exact)
+        count(d, query, children, q, r);
     if ((q->flags & XDB_Q_SPELLING) && items.empty() && q->text)
         corrected = suggest(d, q->text);
     fill_hits(mset, items, q, r);
@@ -768,6 +879,40 @@ void xdb_doc_free(struct xdb_doc *d)
     delete d;
 }
 
+int xdb_doc_load(struct xdb *db, uint32_t docid, struct xdb_doc **out, struct cr_err *err)
+{
+    *out = nullptr;
+    return guard_read(db, err, "index document", [&]() -> int {
+        Xapian::Document doc;
+        try {
+            doc = db->rdb->get_document(docid);
+        } catch (const Xapian::DocNotFoundError &) {
+            return cr_error(err, CR_ENOTFOUND, "index document %u: not found", docid);
+        }
+        struct xdb_doc *d = xdb_doc_new(db);
+        d->doc = doc;
+        d->tg.set_document(d->doc);
+        d->started = true;
+        *out = d;
+        return 0;
+    });
+}
+
+void xdb_doc_remove_term(struct xdb_doc *d, const char *term)
+{
+    try {
+        d->doc.remove_term(term);
+    } catch (const Xapian::InvalidArgumentError &) {
+        /* not there: nothing to remove */
+    }
+}
+
+void xdb_doc_copy_values(struct xdb_doc *into, const struct xdb_doc *from)
+{
+    for (Xapian::ValueIterator v = from->doc.values_begin(); v != from->doc.values_end(); ++v)
+        into->doc.add_value(v.get_valueno(), *v);
+}
+
 void xdb_doc_set_data(struct xdb_doc *d, const void *data, size_t len)
 {
     d->doc.set_data(std::string(static_cast<const char *>(data), len));
@@ -801,6 +946,12 @@ void xdb_doc_bundle(struct xdb_doc *d, unsigned into, unsigned first, unsigned n
         b += d->doc.get_value(first + k);
     }
     d->doc.add_value(into, b);
+}
+
+void xdb_doc_merge_terms(struct xdb_doc *into, const struct xdb_doc *from)
+{
+    for (Xapian::TermIterator t = from->doc.termlist_begin(); t != from->doc.termlist_end(); ++t)
+        into->doc.add_boolean_term(*t);
 }
 
 int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d, struct cr_err *err)
@@ -839,6 +990,22 @@ int xdb_term_freq(struct xdb *db, const char *term, uint32_t *n, struct cr_err *
 {
     return guard_read(db, err, "index", [&]() -> int {
         *n = db->rdb->get_termfreq(term);
+        return 0;
+    });
+}
+
+int xdb_term_freq_both(struct xdb *db, const char *term, const char *also, uint32_t *n,
+                       struct cr_err *err)
+{
+    return guard_read(db, err, "index", [&]() -> int {
+        Xapian::PostingIterator b = db->rdb->postlist_begin(also);
+        *n = 0;
+        for (Xapian::PostingIterator a = db->rdb->postlist_begin(term);
+             a != db->rdb->postlist_end(term) && b != db->rdb->postlist_end(also); ++a) {
+            b.skip_to(*a);
+            if (b != db->rdb->postlist_end(also) && *b == *a)
+                ++*n;
+        }
         return 0;
     });
 }

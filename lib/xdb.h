@@ -75,12 +75,23 @@ int xdb_set_metadata(struct xdb *db, const char *key, const char *value,
  */
 struct xdb_doc *xdb_doc_new(struct xdb *db);
 void xdb_doc_free(struct xdb_doc *d);
+/*
+ * The stored document docid as a builder (*out new, xdb_doc_free): its
+ * terms with their positions and wdf, its values and data, to be changed
+ * and written again with xdb_replace(). Missing: CR_ENOTFOUND.
+ */
+int xdb_doc_load(struct xdb *db, uint32_t docid, struct xdb_doc **out,
+                 struct cr_err *err) CR_MUST_CHECK;
 /* Document data: any bytes (copied). */
 void xdb_doc_set_data(struct xdb_doc *d, const void *data, size_t len);
 /* A boolean term (no positions, wdf 0), e.g. "XTHneglect". */
 void xdb_doc_add_term(struct xdb_doc *d, const char *term);
-/* A value in slot (copied). */
+/* Removes term (and its positions) from d; nothing when d does not carry it. */
+void xdb_doc_remove_term(struct xdb_doc *d, const char *term);
+/* A value in slot (copied); an empty value removes the slot's. */
 void xdb_doc_add_value(struct xdb_doc *d, unsigned slot, const void *v, size_t len);
+/* Sets in into every value from holds (a slot into holds and from does not is kept). */
+void xdb_doc_copy_values(struct xdb_doc *into, const struct xdb_doc *from);
 /*
  * Indexes free text: words and their English stems, with positions, each with
  * wdf weight; prefix ("" for body text, "S" for the title…) is put before every
@@ -97,6 +108,14 @@ void xdb_doc_index_text(struct xdb_doc *d, const char *text, size_t len, const c
  */
 void xdb_doc_bundle(struct xdb_doc *d, unsigned into, unsigned first, unsigned n, char sep);
 
+/*
+ * Adds every term of from to into as a boolean term (wdf 0, no positions),
+ * once however many documents carry it: how a parent document (struct
+ * xdb_parents) gathers its children's terms. Terms xdb_replace() adds (the
+ * unique term) are not in from before it is written.
+ */
+void xdb_doc_merge_terms(struct xdb_doc *into, const struct xdb_doc *from);
+
 /* Adds d under unique_term (replacing the documents that carry it). d is not taken. */
 int xdb_replace(struct xdb *db, const char *unique_term, struct xdb_doc *d,
                 struct cr_err *err) CR_MUST_CHECK;
@@ -111,6 +130,9 @@ typedef int xdb_term_fn(const char *term, size_t len, uint32_t termfreq, void *c
 typedef int xdb_docid_fn(uint32_t docid, void *ctx);
 
 int xdb_term_freq(struct xdb *db, const char *term, uint32_t *n, struct cr_err *err) CR_MUST_CHECK;
+/* Documents carrying both term and also (term's postings, skipped through also's). */
+int xdb_term_freq_both(struct xdb *db, const char *term, const char *also, uint32_t *n,
+                       struct cr_err *err) CR_MUST_CHECK;
 /* Every term starting with prefix, in byte order. */
 int xdb_each_term(struct xdb *db, const char *prefix, xdb_term_fn *fn, void *ctx,
                   struct cr_err *err) CR_MUST_CHECK;
@@ -177,6 +199,35 @@ struct xdb_facet {
 
 #define XDB_PAIR_SEP '\x1e'
 
+/*
+ * Parent documents: one per collapse group (a report, whose children are
+ * its pages), carrying `term` (which no child carries), every term of its
+ * children as a boolean term (xdb_doc_merge_terms), and the values its
+ * children share. With q->parents:
+ *  - ranking, hits and snippets see children only (parents are ANDed out);
+ *  - counting (exact totals, facets) runs on the parents, one document per
+ *    group and nothing to fold, when the query matches a parent exactly
+ *    when it matches one of its children at least; otherwise on the
+ *    children, folded by the collapse key, as without parents.
+ * A query matches alike when its terms of the children's own (not in
+ * const_prefixes: words, stems) are only ORed (OR, SYNONYM, MAX, wildcards),
+ * or ANDed with or excluding constant terms (filters) or value ranges. Two
+ * words ANDed need one child holding both; NOT a word, one child without it;
+ * phrases and NEAR need positions: those count children. Value ranges
+ * are taken as constant: every child of a group and its parent must hold the
+ * same value in any slot a range filters on.
+ */
+struct xdb_parents {
+    const char *term;         /* carried by parents only, e.g. "XDreport"; borrowed */
+    int key_slot;             /* the slot naming a group: collapsing on it needs no folding */
+    int size_slot;            /* on parents: their number of children, decimal (facet_docs);
+                               * -1: none, and facet_docs counts children */
+    const char *const *const_prefixes; /* term prefixes that every child of a group and
+                               * its parent carry alike (filters, title); borrowed */
+    size_t nconst_prefixes;
+    int children_only;        /* 1: count children even when parents could (tests compare) */
+};
+
 enum xdb_query_flags {
     XDB_Q_WILDCARD = 1 << 0,  /* neglect* */
     XDB_Q_SPELLING = 1 << 1,  /* with no match, a "did you mean" from the index's own words */
@@ -212,6 +263,7 @@ struct xdb_query {
     const char *hi_start;                /* highlight markers around matches */
     const char *hi_end;
     char text_sep;                       /* snippet text = data after the first text_sep */
+    const struct xdb_parents *parents;   /* NULL: every document is a child; borrowed */
 };
 
 struct xdb_hit {
@@ -238,6 +290,8 @@ struct xdb_facet_result {
 struct xdb_result {
     uint32_t estimated;       /* matches (documents, before collapsing) */
     uint32_t groups;          /* collapse keys counted by the facet spy (exact when q->exact) */
+    uint32_t docs;            /* children (pages) counted, with q->facet_docs; else 0 */
+    int counted_parents;      /* 1: the counts came from parent documents */
     struct xdb_hit *hits;     /* owned */
     size_t nhits;
     struct xdb_facet_result *facets; /* owned; one per query facet */

@@ -249,6 +249,160 @@ static void test_xdb_facets_pairs_docs_and_spelling(void **state)
     xdb_close(db);
 }
 
+/*
+ * The index of build(), each key with a parent document: "XDparent", its
+ * pages' terms (xdb_doc_merge_terms), its key, themes and date, its page
+ * count in slot 17. The pages are written through add(), then read back
+ * into the parent by their docids (1, 2 for a; 3 for b; 4 for c).
+ */
+static const char *const const_prefixes[] = {"XN"};
+static const struct xdb_parents parents = {"XDparent", 0, 17, const_prefixes, 1, 0};
+
+static void add_parent(struct xdb *db, const char *key, const char *text, int pages,
+                       const char *date, const char *themes)
+{
+    struct xdb_doc *page = xdb_doc_new(db), *d = xdb_doc_new(db);
+    struct cr_err err;
+    char uniq[64], n[8];
+
+    xdb_doc_index_text(page, text, strlen(text), "", 1);
+    xdb_doc_add_term(page, key[0] == 'a' ? "XNengland" : "XNwales");
+    xdb_doc_merge_terms(d, page);
+    xdb_doc_merge_terms(d, page); /* twice: still each term once */
+    xdb_doc_add_term(d, "XDparent");
+    xdb_doc_add_value(d, 0, key, strlen(key));
+    xdb_doc_add_value(d, 2, date, strlen(date));
+    xdb_doc_add_value(d, 9, themes, strlen(themes));
+    snprintf(n, sizeof(n), "%d", pages);
+    xdb_doc_add_value(d, 17, n, strlen(n));
+    snprintf(uniq, sizeof(uniq), "Q%s", key);
+    assert_int_equal(xdb_replace(db, uniq, d, &err), 0);
+    xdb_doc_free(d);
+    xdb_doc_free(page);
+}
+
+static void build_parents(const char *path)
+{
+    struct xdb *db = NULL;
+    struct cr_err err;
+
+    build(path);
+    assert_int_equal(xdb_open(&db, path, XDB_WRITE, &err), 0);
+    add_parent(db, "a", "the health visitor saw neglect at home more neglect and bruising & "
+               "other <harm>", 2, "20190515", "neglect\x1f" "dv");
+    add_parent(db, "b", "disguised compliance by the mother", 1, "20210600", "dv");
+    add_parent(db, "c", "the boy was neglected by his carers", 1, "20220000", "neglect");
+    assert_int_equal(xdb_commit(db, &err), 0);
+    xdb_close(db);
+}
+
+/*
+ * Parents count a query when it matches them exactly when it matches one of
+ * their children, and only then; hits are never parents; counts are the
+ * children's either way.
+ */
+static void test_xdb_parents_count_when_the_query_allows(void **state)
+{
+    static const struct {
+        const char *q;
+        int parents;       /* 1: counted on the parents */
+        uint32_t groups;   /* keys matching (as the children say) */
+    } rows[] = {
+        {"", 1, 3},
+        {"neglect", 1, 2},                    /* a word: on some page of a and c */
+        {"neglect OR mother", 1, 3},
+        {"neglect*", 1, 2},
+        {"nation:england", 1, 1},             /* a constant term */
+        {"neglect nation:wales", 1, 1},
+        {"neglect NOT nation:wales", 1, 1},
+        {"(neglect OR mother) published:2021..", 1, 2},
+        {"neglect bruising", 0, 1},           /* both on a's page 2 only */
+        {"health bruising", 0, 0},            /* a's pages 1 and 2: no page has both */
+        {"neglect NOT bruising", 0, 2},       /* a's page 1 has no bruising */
+        {"NOT bruising", 0, 3},
+        {"\"saw neglect\"", 0, 1},           /* positions */
+        {"neglect NEAR home", 0, 1},
+        {"neglect OR (health bruising)", 0, 2},
+    };
+    static const struct xdb_facet facets[] = {{9, '\x1f', 0, 0, 0}};
+    static const struct xdb_prefix prefixes[] = {{"nation", "XN", 1}};
+    struct fx *f = *state;
+
+    build_parents(f->path);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct xdb_parents only = parents;
+        struct xdb_query q;
+        struct xdb_result *r, *c;
+        memset(&q, 0, sizeof(q));
+        q.text = rows[i].q;
+        q.flags = XDB_Q_WILDCARD;
+        q.prefixes = prefixes;
+        q.nprefixes = 1;
+        q.parents = &parents;
+        q.facets = facets;
+        q.nfacets = 1;
+        q.exact = 1;
+        r = search(f->path, &q);
+        only.children_only = 1;
+        q.parents = &only;
+        c = search(f->path, &q);
+        if (r->counted_parents != rows[i].parents || r->groups != rows[i].groups ||
+            c->groups != rows[i].groups || c->counted_parents) {
+            print_error("'%s': parents %d, %u groups (children: %u)\n", rows[i].q,
+                        r->counted_parents, r->groups, c->groups);
+            fail();
+        }
+        assert_int_equal(r->facets[0].n, c->facets[0].n);
+        for (size_t j = 0; j < r->facets[0].n; j++) {
+            assert_string_equal(r->facets[0].values[j].value, c->facets[0].values[j].value);
+            assert_int_equal(r->facets[0].values[j].count, c->facets[0].values[j].count);
+        }
+        for (size_t j = 0; j < r->nhits; j++)
+            assert_non_null(strstr(r->hits[j].data, "\"page\"")); /* a child */
+        xdb_result_free(r);
+        xdb_result_free(c);
+    }
+}
+
+/* Children counted from the parents' sizes, only when every child matches too. */
+static void test_xdb_parents_count_children(void **state)
+{
+    static const struct xdb_facet facets[] = {{9, '\x1f', 0, 0, 0}};
+    struct fx *f = *state;
+    struct xdb_query q;
+    struct xdb_result *r;
+    struct xdb *db = NULL;
+    struct cr_err err;
+    uint32_t n = 0;
+
+    build_parents(f->path);
+    memset(&q, 0, sizeof(q));
+    q.parents = &parents;
+    q.facets = facets;
+    q.nfacets = 1;
+    q.facet_docs = 1;
+    q.exact = 1;
+    r = search(f->path, &q);
+    assert_true(r->counted_parents);
+    assert_int_equal(r->docs, 4);
+    assert_string_equal(r->facets[0].values[1].value, "neglect");
+    assert_int_equal(r->facets[0].values[1].docs, 3);
+    xdb_result_free(r);
+    q.text = "neglect"; /* a's two pages match, c's one: not every child of a parent */
+    r = search(f->path, &q);
+    assert_false(r->counted_parents);
+    assert_int_equal(r->docs, 3);
+    xdb_result_free(r);
+    assert_int_equal(xdb_open(&db, f->path, 0, &err), 0);
+    assert_int_equal(xdb_term_freq_both(db, "Zneglect", "XDparent", &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(xdb_term_freq_both(db, "Zneglect", "XNengland", &n, &err), 0);
+    assert_int_equal(n, 3); /* a's two pages and its parent */
+    assert_int_equal(xdb_term_freq_both(db, "XDparent", "nosuchterm", &n, &err), 0);
+    assert_int_equal(n, 0);
+    xdb_close(db);
+}
+
 static void test_xdb_date_range_edges(void **state)
 {
     static const struct {
@@ -363,6 +517,8 @@ static const struct CMUnitTest tests[] = {
     T(test_xdb_facets_pairs_docs_and_spelling),
     T(test_xdb_snippet_plain_text_with_markers),
     T(test_xdb_filters_and_sort),
+    T(test_xdb_parents_count_when_the_query_allows),
+    T(test_xdb_parents_count_children),
 };
 
 TH_MAIN(tests)
