@@ -2,7 +2,8 @@
  * bench/synth INDEX REPORTS PAGES_PER_REPORT [FIRST LAST]: writes a synthetic repository
  * of fictional reports straight into a Xapian index, in the layout of
  * lib/ixschema.h (one document per page with the report's filter terms,
- * values and display record), for the search benchmark. No PDFs: the text
+ * values and display record, and one report document with its pages'
+ * terms), for the search benchmark. No PDFs: the text
  * is generated from a vocabulary of the field and of plain English, drawn
  * with a Zipf law as real text is, with the field's phrases ("professional
  * curiosity", "sudden unexpected death in infancy"…) sown through it and
@@ -189,6 +190,8 @@ static char *record(const struct report *r, int page)
                   "age_band", "review_model", "pages", r->pages, "themes", th, "topics", to,
                   "source_url", "fetched", "online", "format", "pdf", "name", "synthetic.pdf",
                   "partnership_id", r->partnership, "page", page);
+    if (!page) /* the report document */
+        json_object_del(o, "page");
     s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     return s;
@@ -231,7 +234,10 @@ static void terms_and_values(struct xdb_doc *d, const struct report *r, int page
     for (int i = 0; i < r->ntopics; i++)
         TERM(IX_P_TOPIC "%s", synth_topics[r->topics[i]]);
     VAL(IX_SLOT_KEY, "%.*s", IX_KEY_LEN, r->sha);
-    VAL(IX_SLOT_PAGE, "%05d", page);
+    if (page)
+        VAL(IX_SLOT_PAGE, "%05d", page);
+    else /* the report document */
+        VAL(IX_SLOT_PAGES, "%d", r->pages);
     VAL(IX_SLOT_PUBLISHED, "%s", r->slot_date);
     VAL(IX_SLOT_ADDED, "2026-01-01T00:00:00Z");
     VAL(IX_SLOT_PARTNERSHIP, "%s", r->partnership);
@@ -249,10 +255,27 @@ static void terms_and_values(struct xdb_doc *d, const struct report *r, int page
     free(child);
 }
 
+/* The report document (lib/ixschema.h): rd holds its pages' terms. */
+static int write_report_doc(struct xdb *db, const struct report *r, struct xdb_doc *rd,
+                            struct cr_err *err)
+{
+    char uniq[64], *js = record(r, 0);
+
+    xdb_doc_set_data(rd, js, strlen(js));
+    free(js);
+    terms_and_values(rd, r, 0);
+    xdb_doc_add_term(rd, IX_T_REPORT);
+    snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%.*s", IX_KEY_LEN, r->sha);
+    return xdb_replace(db, uniq, rd, err);
+}
+
 static int write_report(struct xdb *db, const struct report *r, struct buf *text, int skip,
                         struct cr_err *err)
 {
-    for (int page = 1; page <= r->pages; page++) {
+    struct xdb_doc *rd = skip ? NULL : xdb_doc_new(db);
+    int rc = 0;
+
+    for (int page = 1; page <= r->pages && rc == 0; page++) {
         if (skip) {
             /* draw what the page would hold, to keep the sequence */
             page_text(text, r, page);
@@ -263,7 +286,6 @@ static int write_report(struct xdb *db, const struct report *r, struct buf *text
         struct xdb_doc *d = xdb_doc_new(db);
         char uniq[64], *js = record(r, page);
         struct buf data = BUF_INIT;
-        int rc;
 
         page_text(text, r, page);
         buf_addf(&data, "%s%c%s", js, IX_TEXT_SEP, text->data);
@@ -277,13 +299,16 @@ static int write_report(struct xdb *db, const struct report *r, struct buf *text
             xdb_doc_index_text(d, rec, strlen(rec), IX_P_REC, 1);
         }
         terms_and_values(d, r, page);
+        xdb_doc_merge_terms(rd, d);
+        xdb_doc_add_term(d, IX_T_PAGE);
         snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%.*s:%d", IX_KEY_LEN, r->sha, page);
         rc = xdb_replace(db, uniq, d, err);
         xdb_doc_free(d);
-        if (rc < 0)
-            return rc;
     }
-    return 0;
+    if (rd && rc == 0)
+        rc = write_report_doc(db, r, rd, err);
+    xdb_doc_free(rd);
+    return rc;
 }
 
 int main(int argc, char **argv)

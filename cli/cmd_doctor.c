@@ -32,6 +32,7 @@ struct doctor {
     struct store *store;
     struct xdb *db;
     int quick;
+    int old_layout;    /* the index predates report documents (lib/ixschema.h version 1) */
     long problems;
     long pending;
     long reports;
@@ -55,7 +56,7 @@ static int check_report(const struct catalog_report *r, void *ctx)
     struct doctor *d = ctx;
     struct cr_err err;
     char term[80];
-    uint32_t n = 0;
+    uint32_t n = 0, rdocs = 0;
     int rc;
 
     d->reports++;
@@ -76,7 +77,10 @@ static int check_report(const struct catalog_report *r, void *ctx)
     if (!d->db || strcmp(r->state, "indexed"))
         return 0;
     snprintf(term, sizeof(term), IX_P_REPORT "%.*s", IX_KEY_LEN, r->sha256);
-    if (xdb_term_freq(d->db, term, &n, &err) < 0) {
+    /* R<key> is on the report document too: count the page documents only */
+    if ((d->old_layout ? xdb_term_freq(d->db, term, &n, &err)
+                       : xdb_term_freq_both(d->db, term, IX_T_PAGE, &n, &err)) < 0 ||
+        (!d->old_layout && xdb_term_freq_both(d->db, term, IX_T_REPORT, &rdocs, &err) < 0)) {
         problem(d, "%s", err.msg);
         return 1;
     }
@@ -84,6 +88,10 @@ static int check_report(const struct catalog_report *r, void *ctx)
         problem(d, "report #%lld has %d pages in the catalogue but %u in the index; run "
                    "'casereview index --rebuild'",
                 (long long)r->id, r->pages, n);
+    else if (!d->old_layout && rdocs != (n > 0))
+        problem(d, "report #%lld has %u report entries in the index instead of %d, so it is "
+                   "counted wrongly; run 'casereview index --rebuild'",
+                (long long)r->id, rdocs, n > 0);
     return 0;
 }
 
@@ -133,7 +141,7 @@ static void check_index(struct doctor *d)
 {
     struct cr_err err;
     struct stat st;
-    char *report = NULL;
+    char *report = NULL, *version = NULL;
     int ok = 0, rc;
 
     if (stat(d->ctx->home.index, &st) < 0) {
@@ -148,8 +156,19 @@ static void check_index(struct doctor *d)
         return;
     }
     free(report);
-    if (xdb_open(&d->db, d->ctx->home.index, 0, &err) < 0)
+    if (xdb_open(&d->db, d->ctx->home.index, 0, &err) < 0) {
         problem(d, "%s; run 'casereview index --rebuild'", err.msg);
+        return;
+    }
+    if (xdb_get_metadata(d->db, IX_META_VERSION, &version, &err) < 0) {
+        problem(d, "%s", err.msg);
+        return;
+    }
+    d->old_layout = atoi(version) < atoi(IX_FORMAT_VERSION);
+    if (d->old_layout)
+        printf("note: the index predates the entries that make counting fast; run "
+               "'casereview index' once to add them\n");
+    free(version);
 }
 
 int cmd_doctor(int argc, char **argv, struct cli_ctx *ctx)

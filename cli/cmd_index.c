@@ -45,6 +45,8 @@ static void print_summary(const struct idx_summary *s)
            (long long)s->indexed, s->indexed == 1 ? "" : "s", (long long)s->pages, s->seconds);
     if (s->retagged)
         printf("; re-tagged %lld from the index's text", (long long)s->retagged);
+    if (s->upgraded)
+        printf("; the index now has one more entry per report, for counting");
     if (s->removed)
         printf("; removed %lld from the index", (long long)s->removed);
     if (s->failed)

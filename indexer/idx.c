@@ -400,22 +400,29 @@ static int finish_removals(struct run *run, struct cr_err *err)
     return rc;
 }
 
-/* 1 in *present when the index exists and is the one the catalogue describes. */
-static int index_present(const struct home *h, struct catalog *c, int *present,
+/*
+ * 1 in *present when the index exists and is the one the catalogue
+ * describes; then 1 in *old when its layout is older than lib/ixschema.h's.
+ */
+static int index_present(const struct home *h, struct catalog *c, int *present, int *old,
                          struct cr_err *err)
 {
-    char *want = NULL, *have = NULL;
+    char *want = NULL, *have = NULL, *version = NULL;
     struct xdb *db = NULL;
     struct cr_err e;
     int rc;
 
     *present = 0;
+    *old = 0;
     rc = catalog_meta_get(c, META_INDEX_ID, &want, err);
     if (rc < 0 || !want)
         return rc;
     if (xdb_open(&db, h->index, 0, &e) == 0 && xdb_get_metadata(db, IX_META_ID, &have, &e) == 0)
         *present = !strcmp(have, want);
+    if (*present && xdb_get_metadata(db, IX_META_VERSION, &version, &e) == 0)
+        *old = atoi(version) < atoi(IX_FORMAT_VERSION);
     xdb_close(db);
+    free(version);
     free(have);
     free(want);
     return 0;
@@ -515,6 +522,7 @@ static int open_index(const struct home *h, struct run *run, int rebuild, struct
  */
 static void compact(const struct home *h, const struct idx_summary *s)
 {
+    int64_t written = s->pages + s->upgraded_pages;
     char *tmp = xasprintf("%s.compact", h->index);
     struct xdb *db = NULL;
     struct cr_err e;
@@ -522,13 +530,13 @@ static void compact(const struct home *h, const struct idx_summary *s)
     int rc;
 
     cr_err_clear(&e);
-    if (s->pages < COMPACT_MIN_PAGES)
+    if (written < COMPACT_MIN_PAGES)
         goto out;
     if (xdb_open(&db, h->index, 0, &e) < 0 || xdb_doc_count(db, &docs, &e) < 0)
         goto fail;
     xdb_close(db);
     db = NULL;
-    if ((uint64_t)s->pages * 4 < docs)
+    if ((uint64_t)written * 4 < docs)
         goto out;
     rc = home_remove_tree(tmp, &e);
     if (rc == 0)
@@ -664,6 +672,7 @@ static int take_page(uint32_t docid, void *ctx)
 
     if (rc == 0)
         rc = xdb_get_data(po->run->db, docid, &data, &len, po->err);
+    /* the report document has no page number (and no text): it is not a page */
     if (rc == 0 && num && data && (page = strtol(num, NULL, 10)) >= 1 && page <= CR_MAX_PAGES) {
         nl = memchr(data, IX_TEXT_SEP, len);
         if (nl)
@@ -723,6 +732,54 @@ static int retag_all(struct run *run, struct cr_err *err)
     return rc;
 }
 
+/* ---- bringing an index of an older layout up ---- */
+
+struct keys {
+    char **v;   /* owned, IX_KEY_LEN hex digits each */
+    size_t n, alloc;
+};
+
+static int take_key(const char *term, size_t len, uint32_t freq, void *ctx)
+{
+    struct keys *keys = ctx;
+
+    (void)freq;
+    if (len != 1 + IX_KEY_LEN)
+        return 0;
+    keys->v = xgrow(keys->v, sizeof(*keys->v), keys->n + 1, &keys->alloc);
+    keys->v[keys->n++] = xstrndup(term + 1, IX_KEY_LEN);
+    return 0;
+}
+
+/*
+ * Adds the report documents an index of the first layout lacks, from the
+ * pages it holds (lib/ixschema.h), committing in batches as indexing does.
+ * Nothing is read from the PDFs or derived again. The version is set by the
+ * caller after the last commit, so that a run cut short is taken up again.
+ */
+static int upgrade_all(struct run *run, struct cr_err *err)
+{
+    struct keys keys = {NULL, 0, 0};
+    int rc, pages = 0;
+
+    log_info("the index predates report documents: adding one per report (once)");
+    /* the keys first: the loop writes into the term list it would walk */
+    rc = xdb_each_term(run->db, IX_P_REPORT, take_key, &keys, err);
+    for (size_t i = 0; rc == 0 && i < keys.n && !run->stop; i++) {
+        rc = idx_doc_upgrade(run->db, keys.v[i], &pages, err);
+        run->s->upgraded_pages += pages;
+        run->batch_pages += pages;
+        if (rc == 0 && run->batch_pages >= run->batch_max)
+            rc = commit(run, err);
+    }
+    if (rc == 0 && run->stop)
+        rc = CR_EINTR;
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.v[i]);
+    free(keys.v);
+    return rc;
+}
+
 static int catalog_has_reports(struct catalog *c)
 {
     int64_t n = 0;
@@ -731,9 +788,13 @@ static int catalog_has_reports(struct catalog *c)
                                NULL) == 0 && n > 0;
 }
 
-/* Decides what the run must do: *rebuild (index missing or asked for), *idle (nothing). */
+/*
+ * Decides what the run must do: *rebuild (index missing or asked for),
+ * *upgrade (an index of an older layout: every report is written again from
+ * the text it holds, as --retag does), *idle (nothing).
+ */
 static int plan(const struct home *h, struct catalog *c, const struct idx_opts *o, int *rebuild,
-                int *idle, struct cr_err *err)
+                int *upgrade, int *idle, struct cr_err *err)
 {
     int64_t pending = 0, removals = 0;
     int present, rc;
@@ -742,9 +803,11 @@ static int plan(const struct home *h, struct catalog *c, const struct idx_opts *
     *idle = 0;
     if (o->retry_failed && (rc = catalog_reports_invalidate(c, 1, err)) < 0)
         return rc;
-    rc = index_present(h, c, &present, err);
+    rc = index_present(h, c, &present, upgrade, err);
     if (rc < 0)
         return rc;
+    if (*rebuild)
+        *upgrade = 0;
     if (!present && !*rebuild) {
         rc = catalog_count_pending(c, &pending, &removals, err);
         if (rc == 0 && catalog_has_reports(c))
@@ -755,7 +818,19 @@ static int plan(const struct home *h, struct catalog *c, const struct idx_opts *
     if (*rebuild)
         return 0;
     rc = catalog_count_pending(c, &pending, &removals, err);
-    *idle = rc == 0 && pending == 0 && removals == 0;
+    *idle = rc == 0 && pending == 0 && removals == 0 && !*upgrade;
+    return rc;
+}
+
+/* Records that the index now has the current layout (after an upgrade's last commit). */
+static int mark_upgraded(struct run *run, struct cr_err *err)
+{
+    int rc = xdb_set_metadata(run->db, IX_META_VERSION, IX_FORMAT_VERSION, err);
+
+    if (rc == 0)
+        rc = xdb_commit(run->db, err);
+    if (rc == 0)
+        run->s->upgraded = 1;
     return rc;
 }
 
@@ -765,7 +840,7 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
     struct run run;
     struct store *store = NULL;
     double start = progress_now();
-    int lock = -1, rebuild = 0, idle = 0, rc;
+    int lock = -1, rebuild = 0, upgrade = 0, idle = 0, rc;
 
     memset(s, 0, sizeof(*s));
     memset(&run, 0, sizeof(run));
@@ -788,7 +863,7 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
             free(leftover);
         }
     }
-    rc = plan(h, c, o, &rebuild, &idle, err);
+    rc = plan(h, c, o, &rebuild, &upgrade, &idle, err);
     if (rc < 0)
         goto out;
     if (idle && !o->retag) {
@@ -804,6 +879,8 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
         rc = open_index(h, &run, rebuild, err);
     if (rc == 0 && !rebuild)
         rc = catalog_removals(c, remove_one, &run, err);
+    if (rc == 0 && !run.fatal && upgrade)
+        rc = upgrade_all(&run, err);
     if (rc == 0 && !run.fatal && !idle)
         rc = extract_all(&run, store, err);
     if (rc == 0 && !run.fatal && o->retag && !rebuild)
@@ -818,6 +895,8 @@ int idx_run(const struct home *h, struct catalog *c, const struct idx_opts *o,
         int crc = commit(&run, &e);
         if (crc == 0 && s->removed)
             crc = finish_removals(&run, &e);
+        if (crc == 0 && upgrade && rc == 0)
+            crc = mark_upgraded(&run, &e);
         if (crc < 0) {
             *err = e;
             rc = crc;

@@ -49,6 +49,9 @@ struct idx_summary {
     int64_t indexed;        /* reports written this run */
     int64_t pages;          /* pages written this run */
     int64_t retagged;       /* reports re-described from the index's text (retag) */
+    int upgraded;           /* 1: an index of an older layout (lib/ixschema.h) was
+                               brought to the current one */
+    int64_t upgraded_pages; /* pages rewritten for it (marked as pages) */
     int64_t failed;         /* reports that failed this run */
     int64_t removed;        /* reports deleted from the index this run */
     int64_t left;           /* reports still pending (after an interruption) */

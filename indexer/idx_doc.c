@@ -1,10 +1,18 @@
 #include "indexer/idx_doc.h"
 
 /*
- * Page documents. The report's record is built once as a JSON object; each
- * page's data is that object with its page number, a newline, and the page
- * text (the snippet source). Deleting by R<key> before adding makes a
- * rewrite exact even when a report's page count changed.
+ * Page documents and the report document (lib/ixschema.h). The report's
+ * record is built once as a JSON object; each page's data is that object
+ * with its page number, a newline, and the page text (the snippet source).
+ * Deleting by R<key> before adding makes a rewrite exact even when a
+ * report's page count changed, and takes the report document with it.
+ *
+ * The report document gathers its pages' terms as they are written, as
+ * boolean terms. Not their wdf: a report document's length would then be
+ * the sum of its pages', which doubles the collection's total length and
+ * halves every page's length against the average (BM25 then clamps most
+ * pages to its minimum normalised length), and it raises each word's wdf
+ * bound, which loosens the matcher's pruning. Counting needs neither.
  */
 
 #include <ctype.h>
@@ -175,21 +183,23 @@ static void add_items(struct xdb_doc *d, const struct meta_fields *f, int page)
             xdb_doc_index_text(d, f->items[i].text, strlen(f->items[i].text), IX_P_REC, 1);
 }
 
+/* Values of the report's own: IX_SLOT_PAGE for a page, IX_SLOT_PAGES for the report document. */
 static void add_values(struct xdb_doc *d, const struct idx_report *r, int page)
 {
     char num[32];
 
     xdb_doc_add_value(d, IX_SLOT_KEY, r->cat.sha256, IX_KEY_LEN);
-    snprintf(num, sizeof(num), "%05d", page);
-    xdb_doc_add_value(d, IX_SLOT_PAGE, num, strlen(num));
+    snprintf(num, sizeof(num), page ? "%05d" : "%d", page ? page : r->npages);
+    xdb_doc_add_value(d, page ? IX_SLOT_PAGE : IX_SLOT_PAGES, num, strlen(num));
     if (r->cat.added_at)
         xdb_doc_add_value(d, IX_SLOT_ADDED, r->cat.added_at, strlen(r->cat.added_at));
     snprintf(num, sizeof(num), "%lld", (long long)r->cat.id);
     xdb_doc_add_value(d, IX_SLOT_REPORT_ID, num, strlen(num));
 }
 
+/* Writes page `page` and adds its terms to the report document rd. */
 static int write_page(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
-                      json_t *rec, int page, struct cr_err *err)
+                      json_t *rec, int page, struct xdb_doc *rd, struct cr_err *err)
 {
     const struct idx_page *pg = &r->pages[page - 1];
     struct xdb_doc *d = xdb_doc_new(db);
@@ -219,6 +229,8 @@ static int write_page(struct xdb *db, const struct idx_report *r, const struct m
     snprintf(term, sizeof(term), IX_P_FORMAT "%s", r->cat.format);
     xdb_doc_add_term(d, term);
     add_values(d, r, page);
+    xdb_doc_merge_terms(rd, d);
+    xdb_doc_add_term(d, IX_T_PAGE);
 
     snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s:%d", IX_KEY_LEN, r->cat.sha256, page);
     rc = xdb_replace(db, term, d, err);
@@ -228,17 +240,146 @@ static int write_page(struct xdb *db, const struct idx_report *r, const struct m
     return rc;
 }
 
+/* The report document: rd holds its pages' terms; the record without a page, the values. */
+static int write_report(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
+                        json_t *rec, struct xdb_doc *rd, struct cr_err *err)
+{
+    char term[64], *js;
+    int rc;
+
+    json_object_del(rec, "page");
+    js = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!js)
+        CR_BUG("json_dumps failed");
+    xdb_doc_set_data(rd, js, strlen(js));
+    free(js);
+    add_meta(rd, f);
+    add_values(rd, r, 0);
+    xdb_doc_add_term(rd, IX_T_REPORT);
+    snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s", IX_KEY_LEN, r->cat.sha256);
+    rc = xdb_replace(db, term, rd, err);
+    if (rc < 0)
+        cr_err_prefix(err, "report document");
+    return rc;
+}
+
 int idx_doc_write(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
                   struct cr_err *err)
 {
+    struct xdb_doc *rd;
     json_t *rec;
     int rc = idx_doc_delete(db, r->cat.sha256, err);
 
-    if (rc < 0)
+    if (rc < 0 || r->npages < 1)
         return rc;
     rec = record(r, f);
+    rd = xdb_doc_new(db);
     for (int p = 1; p <= r->npages && rc == 0; p++)
-        rc = write_page(db, r, f, rec, p, err);
+        rc = write_page(db, r, f, rec, p, rd, err);
+    if (rc == 0)
+        rc = write_report(db, r, f, rec, rd, err);
+    xdb_doc_free(rd);
     json_decref(rec);
     return rc;
+}
+
+/* ---- Bringing an index of the first layout (pages only) up ---- */
+
+struct docids {
+    uint32_t *v;
+    size_t n, alloc;
+};
+
+static int take_docid(uint32_t docid, void *ctx)
+{
+    struct docids *ids = ctx;
+
+    ids->v = xgrow(ids->v, sizeof(*ids->v), ids->n + 1, &ids->alloc);
+    ids->v[ids->n++] = docid;
+    return 0;
+}
+
+/* The report document's data from a page's: the record without its page number and text. */
+static void set_report_record(struct xdb_doc *rd, const char *data, size_t len)
+{
+    const char *sep = memchr(data, IX_TEXT_SEP, len);
+    json_t *rec = json_loadb(data, sep ? (size_t)(sep - data) : len, 0, NULL);
+    char *js;
+
+    if (!rec || !json_is_object(rec)) {
+        json_decref(rec);
+        rec = json_object(); /* a damaged record stays damaged, but the report is counted */
+    }
+    json_object_del(rec, "page");
+    js = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!js)
+        CR_BUG("json_dumps failed");
+    xdb_doc_set_data(rd, js, strlen(js));
+    free(js);
+    json_decref(rec);
+}
+
+/* Marks page docid of report key as a page, and gathers its terms (and the first's values) into rd. */
+static int upgrade_page(struct xdb *db, const char *key, uint32_t docid, int first,
+                        struct xdb_doc *rd, struct cr_err *err)
+{
+    struct xdb_doc *d = NULL;
+    char *data = NULL, uniq[64];
+    size_t len = 0;
+    int rc = xdb_get_value(db, docid, IX_SLOT_PAGE, &data, &len, err), page;
+
+    page = rc == 0 ? atoi(data) : 0;
+    FREE_AND_NULL(data);
+    if (rc < 0 || page < 1)
+        return rc < 0 ? rc : 1; /* no page number: a report document, replaced below */
+    rc = xdb_doc_load(db, docid, &d, err);
+    if (rc == 0 && first)
+        rc = xdb_get_data(db, docid, &data, &len, err);
+    if (rc < 0)
+        goto out;
+    if (first) {
+        xdb_doc_copy_values(rd, d);
+        set_report_record(rd, data, len);
+    }
+    snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%s:%d", key, page);
+    xdb_doc_remove_term(d, uniq); /* xdb_replace() puts it back */
+    xdb_doc_remove_term(d, IX_T_PAGE);
+    xdb_doc_merge_terms(rd, d);
+    xdb_doc_add_term(d, IX_T_PAGE);
+    rc = xdb_replace(db, uniq, d, err);
+out:
+    xdb_doc_free(d);
+    free(data);
+    return rc;
+}
+
+int idx_doc_upgrade(struct xdb *db, const char *key, int *pages, struct cr_err *err)
+{
+    struct docids ids = {NULL, 0, 0};
+    struct xdb_doc *rd = NULL;
+    char term[64], num[16];
+    int rc;
+
+    *pages = 0;
+    snprintf(term, sizeof(term), IX_P_REPORT "%s", key);
+    /* the docids first: the loop rewrites the documents the postings name */
+    rc = xdb_each_posting(db, term, take_docid, &ids, err);
+    rd = xdb_doc_new(db);
+    for (size_t i = 0; rc >= 0 && i < ids.n; i++) {
+        rc = upgrade_page(db, key, ids.v[i], *pages == 0, rd, err);
+        *pages += rc == 0;
+    }
+    if (rc >= 0 && *pages > 0) {
+        snprintf(num, sizeof(num), "%d", *pages);
+        xdb_doc_add_value(rd, IX_SLOT_PAGE, "", 0);
+        xdb_doc_add_value(rd, IX_SLOT_PAGES, num, strlen(num));
+        xdb_doc_add_term(rd, IX_T_REPORT);
+        snprintf(term, sizeof(term), IX_P_UNIQUE "%s", key);
+        rc = xdb_replace(db, term, rd, err);
+    }
+    xdb_doc_free(rd);
+    free(ids.v);
+    if (rc < 0)
+        cr_err_prefix(err, "report %s", key);
+    return rc < 0 ? rc : 0;
 }

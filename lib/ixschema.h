@@ -5,21 +5,39 @@
  * writes it, and search, which reads it. Neither may include the other, so
  * the layout lives here.
  *
- * One Xapian document per page of a report:
+ * Two kinds of Xapian document, told apart by a marker term (IX_T_PAGE,
+ * IX_T_REPORT):
+ *
+ * One page document per page of a report, what searches rank, collapse and
+ * draw snippets from:
  *  - terms: the page's words (stemmed, positional); the report's title words
  *    (prefix S) on every page; its recommendations' words (XR) on the pages
  *    where they stand; and boolean filter terms for the report's identifiers
  *    (prefixes below), repeated on every page, so any page can answer a
  *    filtered query;
  *  - the unique term Q<key>:<page> (replace_document key) and R<key> (every
- *    page of one report: delete-by-term), where <key> is the first
+ *    document of one report: delete-by-term), where <key> is the first
  *    IX_KEY_LEN hex digits of the report's sha256 (64 bits: no collision in
  *    any repository of reports; the full sha256 is in the record);
- *  - values: the slots below; IX_SLOT_KEY is the collapse key, so results
- *    collapse to one row per report;
+ *  - values: the slots below but IX_SLOT_PAGES; IX_SLOT_KEY is the collapse
+ *    key, so results collapse to one row per report;
  *  - data: the display record, a one-line JSON object (see
  *    doc/index-format.md), then IX_TEXT_SEP, then the page's text (used for
  *    snippets). Results render from the index alone.
+ *
+ * One report document per report that has pages, what counting reads (totals,
+ * facets, compare, stats: one document per report, nothing to fold):
+ *  - terms: every term of its pages (words, stems, title, recommendations,
+ *    filter terms, R<key>), each once, as boolean terms: wdf 0 and no
+ *    positions (so that they change no page's BM25 weight: see idx_doc.c);
+ *  - the unique term Q<key>;
+ *  - values: the same as its pages' but IX_SLOT_PAGE, plus IX_SLOT_PAGES;
+ *  - data: the display record without a page number, and no text.
+ * It is written, replaced and deleted (R<key>) with its pages. A query
+ * answers alike on the report document and on "any of its pages" when its
+ * free-text words are only ORed (or ANDed with filters): such queries count
+ * report documents. Words ANDed together, NOT a word, phrases and NEAR need
+ * one page to hold them all, or positions: those count pages.
  *
  * Multi-valued slots (themes, topics) hold ids separated by IX_LIST_SEP.
  * Dates in IX_SLOT_PUBLISHED are "YYYYMMDD" with "00" for an unknown month
@@ -28,7 +46,7 @@
 
 enum ix_slot {
     IX_SLOT_KEY = 0,         /* report key (IX_KEY_LEN hex digits): the collapse key */
-    IX_SLOT_PAGE = 1,        /* page number, 5 digits zero-padded */
+    IX_SLOT_PAGE = 1,        /* page documents only: page number, 5 digits zero-padded */
     IX_SLOT_PUBLISHED = 2,   /* publication date, YYYYMMDD (00 = unknown part) */
     IX_SLOT_ADDED = 3,       /* when the report entered the repository, ISO 8601 */
     IX_SLOT_PARTNERSHIP = 4, /* partnership id */
@@ -46,6 +64,7 @@ enum ix_slot {
     IX_SLOT_FACETS = 16,     /* slots IX_SLOT_PARTNERSHIP..IX_SLOT_TOPICS, each as above, joined
                               * by IX_BUNDLE_SEP (xdb_doc_bundle): facet counting reads one
                               * value stream instead of seven */
+    IX_SLOT_PAGES = 17,      /* report documents only: how many page documents it has, decimal */
 };
 
 #define IX_LIST_SEP '\x1f'
@@ -72,10 +91,18 @@ enum ix_slot {
 #define IX_P_AGE "XA"         /* XA<age band> */
 #define IX_P_REVIEW "XV"      /* XV<review id> */
 #define IX_P_FORMAT "XF"      /* XF<format>: pdf, docx… */
+#define IX_T_PAGE "XDpage"    /* on every page document */
+#define IX_T_REPORT "XDreport" /* on every report document */
 
 /* Index metadata keys (user metadata survives compaction, unlike the UUID). */
 #define IX_META_VERSION "casereview.format"  /* IX_FORMAT_VERSION */
 #define IX_META_ID "casereview.id"           /* random id; the catalogue records it */
-#define IX_FORMAT_VERSION "1"
+/*
+ * "1": page documents only. "2": report documents and the IX_T_ markers;
+ * search counts report documents only in an index of version "2" or later,
+ * and 'casereview index' brings a version "1" index up (lib/ixschema.h is
+ * the only place that says what each version holds).
+ */
+#define IX_FORMAT_VERSION "2"
 
 #endif

@@ -442,6 +442,40 @@ enum filter_field query_facet_field(enum query_facet f)
     return facet_fields[f];
 }
 
+/*
+ * Term prefixes that every page of a report carries alike, and its report
+ * document too (lib/ixschema.h): the filters', the report key, the format
+ * and the title, stemmed or not. Recommendations (XR) stand on some pages only.
+ */
+static const char *const report_prefixes[] = {
+    IX_P_REPORT,  IX_P_TITLE, "Z" IX_P_TITLE, IX_P_FORMAT, IX_P_PARTNERSHIP, IX_P_NATION,
+    IX_P_TYPE,    IX_P_KIND,  IX_P_CHILD,     IX_P_THEME,  IX_P_TOPIC,       IX_P_YEAR,
+    IX_P_MODEL,   IX_P_OUTCOME, IX_P_AGE,     IX_P_REVIEW,
+};
+
+static const struct xdb_parents report_docs[2] = {
+    {IX_T_REPORT, IX_SLOT_KEY, IX_SLOT_PAGES, report_prefixes,
+     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 0},
+    {IX_T_REPORT, IX_SLOT_KEY, IX_SLOT_PAGES, report_prefixes,
+     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 1},
+};
+
+/*
+ * The report documents, for xdb_search: results never show them, and
+ * counting reads them in an index whose every report has one (the layout
+ * version says so: an index being upgraded has some only). Static storage.
+ */
+static const struct xdb_parents *parents(struct xdb *db, const struct query_opts *o)
+{
+    char *version = NULL;
+    struct cr_err err;
+    int current = xdb_get_metadata(db, IX_META_VERSION, &version, &err) == 0 &&
+                  atoi(version) >= 2;
+
+    free(version);
+    return &report_docs[!current || o->count_pages];
+}
+
 /* Everything a run builds and frees: filter terms, groups, bounds. */
 struct plan {
     char *text;
@@ -455,6 +489,7 @@ struct plan {
     char lo[9], hi[9];
     char *added_lo;
     struct xdb_facet facets[QUERY_NFACETS];
+    const struct xdb_parents *parents;
 };
 
 static void plan_release(struct plan *p)
@@ -581,6 +616,7 @@ static void plan_query(struct plan *p, const struct query_opts *o, struct xdb_qu
     q->hi_start = QUERY_HI_START;
     q->hi_end = QUERY_HI_END;
     q->text_sep = IX_TEXT_SEP;
+    q->parents = p->parents;
 }
 
 static json_t *page_record(const struct xdb_hit *h, int *page)
@@ -713,6 +749,7 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
         rc = plan_bounds(&p, o, err);
     if (rc < 0)
         goto out;
+    p.parents = parents(db, o);
     plan_query(&p, o, &q);
     rc = xdb_search(db, &q, &xr, err);
     if (rc < 0)
@@ -720,6 +757,7 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
     take_hits(r, xr);
     r->total = q.exact ? xr->groups : xr->estimated;
     r->total_exact = q.exact;
+    r->counted_reports = xr->counted_parents;
     if (!q.exact && r->n < q.limit && (r->n || !o->offset)) {
         r->total = (uint32_t)(r->n + o->offset); /* every match was returned: exact */
         r->total_exact = 1;
@@ -756,6 +794,7 @@ int query_count(struct xdb *db, const struct query_opts *o, const struct xdb_fac
     if (rc == 0)
         rc = plan_bounds(&p, o, err);
     if (rc == 0) {
+        p.parents = parents(db, o);
         plan_query(&p, o, &q);
         q.limit = 0;
         q.offset = 0;

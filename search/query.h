@@ -16,6 +16,11 @@
  * field expand in free text: SUDI → (SUDI OR "sudden unexpected death in
  * infancy"), and a phrase that is an expansion also finds its abbreviation.
  *
+ * Counting (exact totals, facets, query_count) reads one report document
+ * per report (lib/ixschema.h) when the query allows: words ORed, alone or
+ * with filters and dates. Words ANDed or excluded, phrases and NEAR count
+ * the matching pages, folded into reports (slower, same counts).
+ *
  * A malformed query (an unclosed quote or parenthesis, an operator with
  * nothing to act on, an unknown field or value, a bad date) is refused with
  * a message naming the bad part, before the index is asked: Xapian's own
@@ -70,6 +75,8 @@ struct query_opts {
     int exact;                  /* 1: count every matching report exactly */
     unsigned snippet_chars;     /* 0 = QUERY_SNIPPET_CHARS */
     int no_snippets;            /* 1: skip snippets (exports, counts) */
+    int count_pages;            /* 1: count pages even where report documents could (the
+                                   tests and benchmarks compare both) */
 };
 
 /* A matching page of a result (with opts.pages). */
@@ -119,6 +126,7 @@ struct query_results {
     char *rewritten;            /* owned: the query as given to the index */
     struct query_facet_result facets[QUERY_NFACETS]; /* with opts.facets */
     int has_facets;
+    int counted_reports;        /* 1: total and facets came from report documents */
 };
 
 /* 0 if text is a well-formed query (fields known), else CR_EQUERY naming the problem. */
@@ -150,7 +158,8 @@ void query_results_release(struct query_results *r);
  * Runs o for counting only: every matching report (or review, with
  * by_review) counted once into the facets f (lib/xdb.h; paired facets
  * cross-tabulate), pages too with docs. No hits. *out is new
- * (xdb_result_free); (*out)->groups is the number of matching reports.
+ * (xdb_result_free); (*out)->groups is the number of matching reports,
+ * (*out)->docs with docs the number of matching pages.
  */
 int query_count(struct xdb *db, const struct query_opts *o, const struct xdb_facet *f, size_t n,
                 int docs, struct xdb_result **out, struct cr_err *err) CR_MUST_CHECK;

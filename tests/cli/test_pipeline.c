@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ixschema.h"
 #include "lib/store.h"
 #include "lib/xalloc.h"
+#include "lib/xdb.h"
 
 struct fx {
     char *dir;
@@ -415,6 +417,98 @@ static void test_pipeline_doctor_finds_damage(void **state)
     free(sha);
 }
 
+/* Opens the index for writing, deletes every document carrying term, sets the layout version. */
+static void strip_index(struct fx *f, const char *term, const char *version)
+{
+    char *path = xasprintf("%s/index", f->home);
+    struct xdb *db = NULL;
+    struct cr_err err;
+
+    assert_int_equal(xdb_open(&db, path, XDB_WRITE, &err), 0);
+    assert_int_equal(xdb_delete_term(db, term, &err), 0);
+    if (version)
+        assert_int_equal(xdb_set_metadata(db, IX_META_VERSION, version, &err), 0);
+    assert_int_equal(xdb_commit(db, &err), 0);
+    xdb_close(db);
+    free(path);
+}
+
+/* The facets line of a search's JSON output (the counts, not the ranking). New string. */
+static char *facets_of(struct fx *f, const char *query)
+{
+    struct th_result r = run_ok(f, 0, NULL, "search", "--facets", "--json", query, NULL);
+    const char *line = strstr(r.out, "{\"facets\"");
+    char *out;
+
+    assert_non_null(line);
+    out = xstrdup(line);
+    th_result_release(&r);
+    return out;
+}
+
+/*
+ * An index of the first layout (pages only) still searches and counts
+ * right, and one 'casereview index' adds its report documents; doctor counts
+ * pages without them and misses none of them; --retag keeps them.
+ */
+static void test_pipeline_report_documents(void **state)
+{
+    struct fx *f = *state;
+    struct th_result r;
+    char *facets, *again, *sha, *term;
+
+    add_and_index_abc(f);
+    facets = facets_of(f, "health OR police");
+    th_assert_contains(facets, "\"total\":2");
+    r = run_ok(f, 0, NULL, "doctor", "--quick", NULL);
+    th_assert_not_contains(r.out, "predates");
+    th_result_release(&r);
+
+    strip_index(f, IX_T_REPORT, "1");
+    r = run_ok(f, 0, NULL, "doctor", "--quick", NULL);
+    th_assert_contains(r.out, "the index predates");
+    th_result_release(&r);
+    again = facets_of(f, "health OR police");
+    assert_string_equal(again, facets);
+    free(again);
+    r = run_ok(f, 0, NULL, "index", NULL);
+    th_assert_contains(r.out, "one more entry per report");
+    th_result_release(&r);
+    r = run_ok(f, 0, NULL, "doctor", "--quick", NULL);
+    th_assert_contains(r.out, "no problems found: 3 reports");
+    th_assert_not_contains(r.out, "predates");
+    th_result_release(&r);
+    r = run_ok(f, 0, NULL, "index", NULL);
+    th_assert_contains(r.out, "nothing to index");
+    th_result_release(&r);
+
+    again = facets_of(f, "health OR police");
+    assert_string_equal(again, facets);
+    free(again);
+    r = run_ok(f, 0, NULL, "index", "--retag", NULL);
+    th_assert_contains(r.out, "re-tagged 3");
+    th_result_release(&r);
+    r = run_ok(f, 0, NULL, "doctor", "--quick", NULL);
+    th_assert_contains(r.out, "no problems found: 3 reports");
+    th_result_release(&r);
+    r = run_ok(f, 0, NULL, "stats", "--format", "json", NULL);
+    sha = sql(f, "SELECT '\"pages\":' || sum(pages) FROM reports"); /* not the documents */
+    th_assert_contains(r.out, sha);
+    th_assert_contains(r.out, "\"reports\":3");
+    th_result_release(&r);
+    free(sha);
+
+    sha = sql(f, "SELECT sha256 FROM reports WHERE id = 2");
+    term = xasprintf(IX_P_UNIQUE "%.*s", IX_KEY_LEN, sha);
+    strip_index(f, term, NULL);
+    r = run_ok(f, 3, NULL, "doctor", "--quick", NULL);
+    th_assert_contains(r.out, "report #2 has 0 report entries in the index instead of 1");
+    th_result_release(&r);
+    free(term);
+    free(sha);
+    free(facets);
+}
+
 static void test_pipeline_missing_repository(void **state)
 {
     struct fx *f = *state;
@@ -437,6 +531,7 @@ static const struct CMUnitTest tests[] = {
     T(test_pipeline_bad_inputs),
     T(test_pipeline_worker_crash_and_hang),
     T(test_pipeline_doctor_finds_damage),
+    T(test_pipeline_report_documents),
     T(test_pipeline_missing_repository),
 };
 

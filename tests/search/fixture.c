@@ -219,7 +219,10 @@ static void add_values(struct xdb_doc *d, int i, int page, const json_t *rec, co
 
 #define VAL(slot, ...) (snprintf(v, sizeof(v), __VA_ARGS__), xdb_doc_add_value(d, slot, v, strlen(v)))
     VAL(IX_SLOT_KEY, "%.*s", IX_KEY_LEN, json_string_value(json_object_get(rec, "sha256")));
-    VAL(IX_SLOT_PAGE, "%05d", page);
+    if (page)
+        VAL(IX_SLOT_PAGE, "%05d", page);
+    else /* the report document */
+        VAL(IX_SLOT_PAGES, "%d", pages_of(i));
     slot_date(json_string_value(json_object_get(rec, "published")), date);
     VAL(IX_SLOT_PUBLISHED, "%s", date);
     VAL(IX_SLOT_ADDED, "%s", added);
@@ -250,8 +253,9 @@ static void add_values(struct xdb_doc *d, int i, int page, const json_t *rec, co
     buf_release(&to);
 }
 
+/* Writes page `page` of report i and gathers its terms into the report document rd. */
 static void write_page(struct xdb *db, int i, int page, json_t *rec, const char *title,
-                       const char *added)
+                       const char *added, struct xdb_doc *rd)
 {
     struct xdb_doc *d = xdb_doc_new(db);
     struct buf text = BUF_INIT, data = BUF_INIT;
@@ -275,11 +279,31 @@ static void write_page(struct xdb *db, int i, int page, json_t *rec, const char 
     }
     add_terms(d, i, rec);
     add_values(d, i, page, rec, added);
+    xdb_doc_merge_terms(rd, d);
+    xdb_doc_add_term(d, IX_T_PAGE);
     snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%.*s:%d", IX_KEY_LEN, fx_sha(i), page);
     assert_int_equal(xdb_replace(db, uniq, d, &err), 0);
     xdb_doc_free(d);
     buf_release(&text);
     buf_release(&data);
+}
+
+/* The report document of report i (lib/ixschema.h): rd holds its pages' terms. */
+static void write_report(struct xdb *db, int i, json_t *rec, const char *added,
+                         struct xdb_doc *rd)
+{
+    struct cr_err err;
+    char uniq[100], *js;
+
+    json_object_del(rec, "page");
+    js = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    xdb_doc_set_data(rd, js, strlen(js));
+    free(js);
+    add_terms(rd, i, rec);
+    add_values(rd, i, 0, rec, added);
+    xdb_doc_add_term(rd, IX_T_REPORT);
+    snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%.*s", IX_KEY_LEN, fx_sha(i));
+    assert_int_equal(xdb_replace(db, uniq, rd, &err), 0);
 }
 
 static void record_meta(struct catalog *c, int i, const json_t *rec)
@@ -335,6 +359,7 @@ void fx_repo_add(struct fx_repo *r, int i, long now)
     struct home h;
     struct catalog *c = NULL;
     struct xdb *db = NULL;
+    struct xdb_doc *rd;
     struct cr_err err;
     char nowbuf[32], added[32], *title, *sha = xstrdup(fx_sha(i));
     int64_t id;
@@ -359,8 +384,12 @@ void fx_repo_add(struct fx_repo *r, int i, long now)
     json_object_set_new(rec, "added", json_string(added));
     record_meta(c, i, rec);
     assert_int_equal(xdb_open(&db, h.index, XDB_WRITE | XDB_CREATE, &err), 0);
+    assert_int_equal(xdb_set_metadata(db, IX_META_VERSION, IX_FORMAT_VERSION, &err), 0);
+    rd = xdb_doc_new(db);
     for (int p = 1; p <= pages_of(i); p++)
-        write_page(db, i, p, rec, title, added);
+        write_page(db, i, p, rec, title, added, rd);
+    write_report(db, i, rec, added, rd);
+    xdb_doc_free(rd);
     assert_int_equal(xdb_commit(db, &err), 0);
     xdb_close(db);
     json_decref(rec);

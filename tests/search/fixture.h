@@ -4,7 +4,8 @@
  * The generated fixture repository of the search tests: fictional reports
  * of three fictional partnerships, written as the indexer lays them out
  * (lib/ixschema.h: one document per page with the report's filter terms,
- * values and display record), their blobs in the store, their rows in the
+ * values and display record, and one report document with its pages'
+ * terms), their blobs in the store, their rows in the
  * catalogue, and, in a table of its own (fixture_meta: report_id, field,
  * value), what each report is, so that tests count the truth with SQL,
  * independently of the index.

@@ -450,12 +450,128 @@ static void check_facets(struct st *s, const char *text)
 
 static void test_search_facets_equal_catalogue_counts(void **state)
 {
+    static const char *const queries[] = {
+        "", "neglect", "safeguarding partners", "theme:sudi OR nation:wales", "neglect OR police",
+        "cold OR exploited nation:england", "\"domestic abuse\"", "police NOT neglect",
+        "rec:audit OR title:briefing", "neg* published:2019..2021",
+    };
     struct st *s = *state;
 
-    check_facets(s, "");
-    check_facets(s, "neglect");
-    check_facets(s, "safeguarding partners");
-    check_facets(s, "theme:sudi OR nation:wales");
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+        check_facets(s, queries[i]);
+}
+
+/* Total and facets of o as one line ("total;field:value=n,…;…"), and which documents counted. */
+static char *counts_line(struct st *s, struct query_opts *o, int *by_reports)
+{
+    struct query_results r;
+    struct cr_err err;
+    struct buf b = BUF_INIT;
+
+    o->vocab = s->vocab;
+    o->facets = 1;
+    o->limit = 5;
+    if (query_run(s->db, o, &r, &err) != 0) {
+        print_error("query '%s': %s\n", o->text, err.msg);
+        fail();
+    }
+    buf_addf(&b, "%u", r.total);
+    for (int f = 0; f < QUERY_NFACETS; f++) {
+        buf_addf(&b, ";%d:", f);
+        for (size_t j = 0; j < r.facets[f].n; j++)
+            buf_addf(&b, "%s=%u,", r.facets[f].values[j].value, r.facets[f].values[j].count);
+    }
+    *by_reports = r.counted_reports;
+    query_results_release(&r);
+    return buf_take(&b);
+}
+
+/* Counts o both ways; 1 if report documents counted it. Fails when the counts differ. */
+static int same_counts(struct st *s, struct query_opts *o)
+{
+    int reports = 0, pages = 1;
+    char *fast, *slow;
+
+    o->count_pages = 0;
+    fast = counts_line(s, o, &reports);
+    o->count_pages = 1;
+    slow = counts_line(s, o, &pages);
+    assert_false(pages);
+    if (strcmp(fast, slow)) {
+        print_error("query '%s' (by review %d): counts differ\n  reports %s\n  pages   %s\n",
+                    o->text, o->by_review, fast, slow);
+        fail();
+    }
+    free(fast);
+    free(slow);
+    return reports;
+}
+
+/*
+ * Counting on report documents gives exactly what counting pages gives, on
+ * queries of every shape: words alone, ORed, ANDed (one page must hold both,
+ * which report documents cannot tell: those count pages), excluded, with
+ * fields, filters and dates, phrases, and per review. Words are chosen to
+ * stand on different pages of one report (neglect on page 1, police on page
+ * 2), where a report document would count "neglect police" wrongly.
+ */
+static void test_search_report_counts_equal_page_counts(void **state)
+{
+    static const struct {
+        const char *q;
+        int constant;   /* the same on every page of a report (a field) */
+    } words[] = {
+        {"neglect", 0}, {"police", 0}, {"cold", 0}, {"baby", 0}, {"curiosity", 0},
+        {"audit", 0}, {"partners", 0}, {"exploit*", 0}, {"rec:audit", 0},
+        {"title:briefing", 1}, {"theme:neglect", 1}, {"nation:wales", 1},
+    };
+    static const char *const filters[] = {"", " theme:sudi", " published:2019..2021",
+                                          " -nation:england"};
+    enum { N = sizeof(words) / sizeof(words[0]) };
+    struct st *s = *state;
+    struct query_opts o;
+    char text[200];
+    int fast = 0, slow = 0;
+
+    memset(&o, 0, sizeof(o));
+    o.text = text;
+    for (size_t f = 0; f < sizeof(filters) / sizeof(filters[0]); f++) {
+        for (size_t i = 0; i < N; i++) {
+            for (size_t j = i; j < N; j++) {
+                int both_words = !words[i].constant && !words[j].constant;
+                static const char *const ops[] = {"OR", "AND", "NOT"};
+                for (size_t k = 0; k < 3; k++) {
+                    int got;
+                    if (i == j)
+                        snprintf(text, sizeof(text), "%s%s", words[i].q, filters[f]);
+                    else
+                        snprintf(text, sizeof(text), "(%s %s %s)%s", words[i].q, ops[k],
+                                 words[j].q, filters[f]);
+                    o.by_review = (int)((i + j + k) % 2);
+                    got = same_counts(s, &o);
+                    /* the shapes report documents must answer, and those they must not */
+                    if ((i == j || k == 0 || (k == 1 && !both_words) ||
+                         (k == 2 && words[j].constant)) != got) {
+                        print_error("query '%s' counted %s\n", text, got ? "reports" : "pages");
+                        fail();
+                    }
+                    fast += got;
+                    slow += !got;
+                    if (i == j)
+                        break;
+                }
+            }
+        }
+    }
+    /* phrases need positions, which report documents do not have; so do abbreviations,
+       which expand to phrases */
+    snprintf(text, sizeof(text), "\"domestic abuse\" OR neglect");
+    assert_false(same_counts(s, &o));
+    snprintf(text, sizeof(text), "SUDI");
+    assert_false(same_counts(s, &o));
+    snprintf(text, sizeof(text), "%s", "");
+    assert_true(same_counts(s, &o));
+    assert_true(fast > 100 && slow > 100);
 }
 
 static void test_search_sort_and_paging(void **state)
@@ -660,6 +776,7 @@ static const struct CMUnitTest tests[] = {
     T(test_search_names_and_synonyms),        T(test_search_abbreviation_expands),
     T(test_search_rewrite_table),             T(test_search_unknown_values_suggest),
     T(test_search_spelling_suggests),         T(test_search_facets_equal_catalogue_counts),
+    T(test_search_report_counts_equal_page_counts),
     T(test_search_sort_and_paging),           T(test_search_by_review_and_pages),
     T(test_search_snippet_and_best_page),     T(test_search_added_after),
     T(test_search_partnership_names_from_tsv),
