@@ -36,6 +36,7 @@
 #include "lib/xalloc.h"
 
 #define MAX_LAYOUT_LINES 300
+#define MAX_META (16 * CR_MAX_TITLE) /* bytes kept of one info-dictionary string */
 
 static int out_fd = STDOUT_FILENO;
 
@@ -80,10 +81,20 @@ static void put_u32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
+/*
+ * An info-dictionary string, valid UTF-8 and cut to MAX_META bytes at a
+ * character boundary: a title of megabytes must cost its tail, not the
+ * report (a frame past CR_MAX_WORKER_FRAME would fail the whole job).
+ */
 static void meta_str(const char *key, gchar *value)
 {
     if (value) {
         gchar *valid = g_utf8_make_valid(value, -1);
+        if (strlen(valid) > MAX_META) {
+            gchar *end = g_utf8_find_prev_char(valid, valid + MAX_META + 1);
+            if (end)
+                *end = '\0';
+        }
         if (*valid)
             emit_kv(key, valid);
         g_free(valid);

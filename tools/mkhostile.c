@@ -42,7 +42,7 @@ struct sizes {
     int tree;                 /* depth of the nested page tree */
     int empty_many;           /* pages of nothing, over the page cap */
     int empty_some;           /* pages of nothing, under the page cap */
-    size_t title;             /* bytes of the info dictionary's title */
+    size_t title;             /* bytes of the info dictionary's title (past a worker frame) */
 };
 
 static void die(const char *what, const char *path)
@@ -714,7 +714,7 @@ static void noise(const char *dir)
 
 int main(int argc, char **argv)
 {
-    struct sizes z = {1ull << 30, 256ull << 20, 100000, 5000, 30000, 5000, 1u << 20};
+    struct sizes z = {1ull << 30, 256ull << 20, 100000, 5000, 30000, 5000, 9u << 20};
 
     if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--big"))) {
         fprintf(stderr, "usage: mkhostile OUTDIR [--big]\n");

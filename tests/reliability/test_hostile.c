@@ -249,8 +249,8 @@ static void test_hostile_each_file_ends_with_its_reason(void **state)
     /* every failure is in the summary with its reason and message */
     th_assert_contains(r.out, "'bomb-font.pdf': too-big: reading this PDF needed more than the "
                               "memory limit");
-    th_assert_contains(r.out, "'empty-many.pdf': too-big: the PDF declares 30000 pages");
-    th_assert_contains(r.out, "'bomb-space.pdf': timeout: extraction took longer than");
+    th_assert_contains(r.out, "'empty-many.pdf': too-big: the PDF declares ");
+    th_assert_contains(r.out, "'bomb-space.pdf': timeout: extraction ");
     th_result_release(&r);
     /* titles from a huge info dictionary are cut to the cap */
     s = th_sql(f->home, "SELECT length(title) <= 512 FROM reports WHERE name = 'huge-info.pdf'", 0);

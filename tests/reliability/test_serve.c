@@ -319,7 +319,7 @@ static void test_serve_slow_and_vanishing_clients(void **state)
 {
     struct slow heads = {.n = 40, .post = 0}, bodies = {.n = 40, .post = 1};
     pthread_t th, tb;
-    double t0, worst = 0;
+    double worst = 0;
     int answered = 0;
 
     (void)state;
@@ -361,16 +361,10 @@ static void test_serve_slow_and_vanishing_clients(void **state)
                   "%d of 50 others answered, the slowest in %.3f s\n", answered, worst);
     assert_int_equal(answered, 50);
     assert_true(worst < 5.0);
-    /* the slow ones are cut off in the end (the connection timeout), not served for ever */
-    t0 = now();
-    for (int i = 0; i < heads.n; i++) {
-        int st = read_response(heads.fds[i], 0.1, NULL);
-        (void)st;
+    for (int i = 0; i < heads.n; i++)
         close(heads.fds[i]);
-    }
     for (int i = 0; i < bodies.n; i++)
         close(bodies.fds[i]);
-    (void)t0;
     server_alive();
     assert_int_equal(get("/"), 200);
 }
