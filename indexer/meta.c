@@ -524,18 +524,27 @@ int meta_contents_line(const char *s, size_t len)
     return d < e && e - d <= 3 && d > 0 && (s[d - 1] == ' ' || s[d - 1] == '\t');
 }
 
-/* A "Contents" heading line: the short lines after it, to a blank or long line, list parts. */
-static int contents_heading(const char *s, size_t len)
+/* "Contents" or "Table of contents" at the start of a line: the length of the words, else 0. */
+static size_t contents_heading(const char *s, size_t len)
 {
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
+    static const char *const words[] = {"table of contents", "contents", NULL};
+
     while (len && isspace((unsigned char)*s))
         s++, len--;
-    return (len == 8 && !strncasecmp(s, "contents", 8)) ||
-           (len == 17 && !strncasecmp(s, "table of contents", 17));
+    for (int i = 0; words[i]; i++) {
+        size_t n = strlen(words[i]);
+        if (len >= n && !strncasecmp(s, words[i], n) && (len == n || !isalnum((unsigned char)s[n])))
+            return n;
+    }
+    return 0;
 }
 
-/* text with the lines of a contents list blanked out. New string. */
+/*
+ * text with the lines of a contents list blanked out. New string. The list
+ * runs from a "Contents" line over short lines, blank ones included, to the
+ * first line of running text (long, or ending a sentence); a "Contents"
+ * line that goes on (a list run into one paragraph) is blanked whole.
+ */
 static char *without_contents(const char *text)
 {
     char *out = xstrdup(text);
@@ -543,15 +552,17 @@ static char *without_contents(const char *text)
 
     for (char *s = out; *s;) {
         char *nl = strchr(s, '\n');
-        size_t len = nl ? (size_t)(nl - s) : strlen(s), vis = 0;
-        for (size_t i = 0; i < len; i++)
-            vis += !isspace((unsigned char)s[i]);
-        if (in_list && (vis == 0 || len > CONTENTS_LINE_MAX))
+        size_t len = nl ? (size_t)(nl - s) : strlen(s), e = len;
+        while (e && isspace((unsigned char)s[e - 1]))
+            e--;
+        if (in_list && e && (len > CONTENTS_LINE_MAX || s[e - 1] == '.'))
             in_list = 0;
-        if (contents_heading(s, len))
+        if (contents_heading(s, len)) {
             in_list = 1;
-        else if (in_list || meta_contents_line(s, len))
             memset(s, ' ', len);
+        } else if (in_list || meta_contents_line(s, len)) {
+            memset(s, ' ', len);
+        }
         s += len + (nl != NULL);
     }
     return out;
@@ -571,13 +582,17 @@ static void derive_type_kind(const struct taxonomy *t, const struct idx_report *
     if (e)
         meta_set(f, META_REVIEW_TYPE, e->id, "text");
     /*
-     * A document says what it is in its title ("Appendix 2: Chronology"); else on its cover
+     * A document says what it is in its title ("Appendix 2: Chronology", when the layout or
+     * the PDF gave one, not a first line of text); else on its cover
      * or in its PDF title; page 1 only when they do not (a briefing's page 1 names "the full
      * report" it comes from). Never in a contents list or a pointer to one of its parts
      * ("Appendix 1 Terms of reference ... 12", "see Appendix 2").
      */
-    e = elect(t, TAXONOMY_DOC_KIND, (const char *const *)&f->v[META_TITLE], kw, 1, 4,
-              ELECT_BY_RANK);
+    e = NULL;
+    if (f->src[META_TITLE] && (!strcmp(f->src[META_TITLE], "layout") ||
+                               !strcmp(f->src[META_TITLE], "info")))
+        e = elect(t, TAXONOMY_DOC_KIND, (const char *const *)&f->v[META_TITLE], kw, 1, 4,
+                  ELECT_BY_RANK);
     for (int i = 0; i < 3; i++)
         rest[i] = texts[i] ? without_contents(texts[i]) : NULL;
     if (!e)

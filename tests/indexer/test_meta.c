@@ -389,6 +389,14 @@ static const struct {
      {"Contents\nIntroduction\nWhat happened\nAppendix: the review panel\n\nThe "
       "partnership asked an independent reviewer to lead this review.", NULL},
      NULL, "document_kind=full-report|"},
+    {NULL,
+     {"Contents\n\nIntroduction\n\nWhat happened\n\nAppendix: the review panel\n\nThe partnership "
+      "asked an independent reviewer to lead this review.", NULL},
+     NULL, "document_kind=full-report|"},
+    {NULL,
+     {"Contents Introduction What happened Findings Appendix: the review panel\n\nThe "
+      "partnership asked an independent reviewer to lead this review.", NULL},
+     NULL, "document_kind=full-report|"},
     {"Appendix 3: Chronology\nChild J", {"This appendix sets out the chronology.", NULL}, NULL,
      "document_kind=appendix|"},
     {"Learning Brief\nChild M",
