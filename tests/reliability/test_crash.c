@@ -14,7 +14,8 @@
  * (CASEREVIEW_BATCH_PAGES), so that kills land between commits too. The
  * seed is printed; CASEREVIEW_SEED=N replays a run.
  *
- * CASEREVIEW_STRESS (make stress) makes it 200 kills of each.
+ * CASEREVIEW_STRESS (make stress) makes it 200 kills of each, and
+ * CASEREVIEW_KILLS=N any number.
  */
 
 #include "tests/helpers.h"
@@ -101,6 +102,8 @@ static int setup(void **state)
     qsort(f->c.files, f->c.n, sizeof(*f->c.files), cmp_str);
     f->seed = seed && *seed ? (unsigned)strtoul(seed, NULL, 10) : (unsigned)time(NULL);
     f->kills = st && *st && *st != '0' ? STRESS_KILLS : QUICK_KILLS;
+    if (getenv("CASEREVIEW_KILLS") && atoi(getenv("CASEREVIEW_KILLS")) > 0)
+        f->kills = atoi(getenv("CASEREVIEW_KILLS"));
     srand(f->seed);
     print_message("crash: seed %u (CASEREVIEW_SEED=%u replays it), %zu PDFs\n", f->seed, f->seed,
                   f->c.n);
