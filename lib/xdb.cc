@@ -550,9 +550,47 @@ void fill_facets(const FacetSpy &spy, size_t n, struct xdb_result *r)
     }
 }
 
+/*
+ * The stemmer snippets use. MSet::snippet() stems every word of the text
+ * only to look "Z" + stem up among the query's terms (without the
+ * background model). A stem begins with its word's first byte (the English
+ * stemmer changes endings; a leading apostrophe, which it drops, is the one
+ * exception), so a word whose first byte begins no stemmed term of the
+ * query cannot match and is not stemmed: the same snippets, with stemming
+ * (two thirds of a snippet's cost on real pages) cut to a few words.
+ */
+class SnippetStem : public Xapian::StemImplementation {
+  public:
+    explicit SnippetStem(const Xapian::Query &query)
+    {
+        for (Xapian::TermIterator t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+            const std::string &term = *t;
+            if (term.size() >= 2 && term[0] == 'Z')
+                first_[(unsigned char)term[1]] = true;
+        }
+    }
+
+    std::string operator()(const std::string &word) override
+    {
+        if (word.empty() || (word[0] != '\'' && !first_[(unsigned char)word[0]]))
+            return std::string(); /* "Z": no query term */
+        return english()(word);
+    }
+
+    std::string get_description() const override
+    {
+        return "casereview snippet stemmer (english)";
+    }
+
+  private:
+    bool first_[256] = {};
+};
+
 void fill_hits(const Xapian::MSet &mset, const std::vector<Xapian::MSetIterator> &items,
-               const struct xdb_query *q, struct xdb_result *r)
+               const Xapian::Query &query, const struct xdb_query *q, struct xdb_result *r)
 {
+    Xapian::Stem stem(new SnippetStem(query));
+
     r->nhits = items.size();
     r->hits = static_cast<struct xdb_hit *>(xcalloc(r->nhits ? r->nhits : 1, sizeof(*r->hits)));
     for (size_t i = 0; i < items.size(); i++) {
@@ -572,7 +610,7 @@ void fill_hits(const Xapian::MSet &mset, const std::vector<Xapian::MSetIterator>
         std::string text = at == std::string::npos ? std::string() : data.substr(at + 1);
         /* no background model: it asks the index for the frequency of every
          * word of the page, which cost 2 ms a snippet on 30,000 pages */
-        std::string snip = mset.snippet(text, q->snippet_chars, english(),
+        std::string snip = mset.snippet(text, q->snippet_chars, stem,
                                         0,
                                         q->hi_start ? q->hi_start : "",
                                         q->hi_end ? q->hi_end : "", "…");
@@ -729,7 +767,7 @@ int run_search(struct xdb *db, const struct xdb_query *q, struct xdb_result *r)
         count(d, query, children, q, r);
     if ((q->flags & XDB_Q_SPELLING) && items.empty() && q->text)
         corrected = suggest(d, q->text);
-    fill_hits(mset, items, q, r);
+    fill_hits(mset, items, children, q, r);
     if (!corrected.empty())
         r->corrected = dup_string(corrected);
     r->description = dup_string(query.get_description());
