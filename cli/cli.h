@@ -125,7 +125,18 @@ void cli_query_release(struct cli_query *q);
 /* --sort relevance|date|-date; -1 when s is none of them. */
 int cli_parse_sort(const char *s, enum query_sort *out);
 
-/* The vocabulary of field values (taxonomy, nations). New (filter_vocab_free). */
-struct filter_vocab *cli_vocab(void);
+/*
+ * The vocabulary of field values (taxonomy, nations, partnerships). New
+ * (filter_vocab_free). With db (may be NULL), the compiled copy the index
+ * holds when it is current (cli_vocab_store), else built from data/.
+ */
+struct filter_vocab *cli_vocab(struct xdb *db);
+/*
+ * Keeps the vocabulary compiled in the index of ctx's repository
+ * (IX_META_VOCAB), unless the copy there is current; 'casereview index'
+ * calls it. Another writer holding the index is not an error: nothing is
+ * kept, and searches build the vocabulary from data/.
+ */
+int cli_vocab_store(struct cli_ctx *ctx, struct cr_err *err);
 
 #endif

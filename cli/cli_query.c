@@ -7,9 +7,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "lib/buf.h"
+#include "lib/ixschema.h"
 #include "lib/log.h"
 #include "lib/taxonomy.h"
 #include "lib/xalloc.h"
@@ -79,7 +82,7 @@ int cli_query_open(struct cli_ctx *ctx, struct cli_query *q, struct xdb **db, st
                         ctx->home.root);
     if (rc < 0)
         return rc;
-    q->vocab = cli_vocab();
+    q->vocab = cli_vocab(*db);
     q->o.vocab = q->vocab;
     return 0;
 }
@@ -91,16 +94,35 @@ void cli_query_release(struct cli_query *q)
     memset(q, 0, sizeof(*q));
 }
 
-struct filter_vocab *cli_vocab(void)
+/*
+ * What a compiled vocabulary must be stamped with to be used: the data it
+ * is built from, and this program (another build may build it otherwise).
+ * 0 when the taxonomy cannot be read: then nothing compiled is used.
+ */
+static uint64_t vocab_stamp(void)
+{
+    uint64_t h = taxonomy_data_stamp();
+    const char *exe = (const char *)getauxval(AT_EXECFN); /* the program, even under valgrind */
+    struct stat st;
+
+    if (!h || ((!exe || stat(exe, &st) < 0) && stat("/proc/self/exe", &st) < 0))
+        return 0;
+    h ^= (uint64_t)st.st_mtim.tv_sec * 1000000007u ^ (uint64_t)st.st_mtim.tv_nsec ^
+         (uint64_t)st.st_size << 20 ^ (uint64_t)st.st_ino << 40;
+    return h ? h : 1;
+}
+
+/* Built from data/; *whole = 1 when the taxonomy loaded (what is worth keeping). */
+static struct filter_vocab *vocab_from_data(int *whole)
 {
     struct filter_vocab *v = filter_vocab_new();
     struct taxonomy *t = NULL;
     struct cr_err err;
-
-    filter_vocab_add_nations(v);
     char *path = taxonomy_data_path("partnerships.tsv");
 
-    if (taxonomy_load_names(&t, &err) == 0)
+    filter_vocab_add_nations(v);
+    *whole = taxonomy_load_names(&t, &err) == 0;
+    if (*whole)
         filter_vocab_from_taxonomy(v, t);
     else
         log_warn("%s (theme and topic names other than ids are not known)", err.msg);
@@ -109,6 +131,63 @@ struct filter_vocab *cli_vocab(void)
         log_debug("%s", err.msg); /* partnerships are still known by their ids */
     free(path);
     return v;
+}
+
+/* The compiled vocabulary db holds if it carries stamp, else NULL. */
+static struct filter_vocab *vocab_compiled(struct xdb *db, uint64_t stamp)
+{
+    struct filter_vocab *v = NULL;
+    char *blob = NULL;
+
+    if (stamp && xdb_get_metadata(db, IX_META_VOCAB, &blob, NULL) == 0 && *blob)
+        v = filter_vocab_parse(blob, strlen(blob), stamp);
+    free(blob);
+    return v;
+}
+
+struct filter_vocab *cli_vocab(struct xdb *db)
+{
+    struct filter_vocab *v = db ? vocab_compiled(db, vocab_stamp()) : NULL;
+    int whole;
+
+    log_debug("vocabulary: %s", v ? "compiled, from the index" : "from data/");
+    return v ? v : vocab_from_data(&whole);
+}
+
+int cli_vocab_store(struct cli_ctx *ctx, struct cr_err *err)
+{
+    uint64_t stamp = vocab_stamp();
+    struct filter_vocab *v = NULL;
+    struct xdb *db = NULL;
+    char *blob = NULL;
+    int whole = 0, rc;
+
+    if (!stamp || xdb_open(&db, ctx->home.index, 0, err) < 0)
+        return 0; /* no taxonomy, or no index: nothing to keep */
+    v = vocab_compiled(db, stamp);
+    xdb_close(db);
+    db = NULL;
+    if (v) {
+        filter_vocab_free(v);
+        return 0; /* current */
+    }
+    v = vocab_from_data(&whole);
+    blob = whole ? filter_vocab_dump(v, stamp) : NULL;
+    filter_vocab_free(v);
+    if (!blob)
+        return 0;
+    rc = xdb_open(&db, ctx->home.index, XDB_WRITE, err);
+    if (rc == CR_EBUSY) {
+        free(blob);
+        return 0; /* another writer: the next run keeps it */
+    }
+    if (rc == 0)
+        rc = xdb_set_metadata(db, IX_META_VOCAB, blob, err);
+    if (rc == 0)
+        rc = xdb_commit(db, err);
+    xdb_close(db);
+    free(blob);
+    return rc;
 }
 
 int cli_parse_sort(const char *s, enum query_sort *out)

@@ -121,6 +121,10 @@ int cmd_index(int argc, char **argv, struct cli_ctx *ctx)
     rc = idx_run(&ctx->home, ctx->cat, &o, &s, &err);
     if (rc == 0 || rc == CR_EINTR)
         print_summary(&s);
+    /* searches read the vocabulary compiled from data/ in the index: keep it current */
+    if (rc == 0 && cli_vocab_store(ctx, &err) < 0)
+        log_warn("could not keep the vocabulary in the index (searches will read data/): %s",
+                 err.msg);
     if (rc == CR_EINTR)
         log_error("interrupted: what was indexed so far is kept; %lld reports are left "
                   "(run 'casereview index' again)", (long long)s.left);

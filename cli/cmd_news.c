@@ -156,7 +156,7 @@ int cmd_news(int argc, char **argv, struct cli_ctx *ctx)
                       ctx->home.root);
     if (rc == 0)
         rc = catalog_open(&cat, ctx->home.catalog, CATALOG_READONLY, &err);
-    n.vocab = rc == 0 ? cli_vocab() : NULL;
+    n.vocab = rc == 0 ? cli_vocab(n.db) : NULL;
     if (rc == 0)
         rc = query_saved_each(cat, one, &n, &err);
     catalog_close(cat);

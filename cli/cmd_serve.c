@@ -93,7 +93,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
                                 "the repository (add --allow-remote if that is what you want)",
                          o.bind);
     o.home = &ctx->home;
-    o.vocab = vocab = cli_vocab();
+    o.vocab = vocab = cli_vocab(NULL); /* once, for the server's life */
     cr_err_clear(&err);
     rc = web_start(&w, &o, &err);
     if (rc < 0) {

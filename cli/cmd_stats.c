@@ -166,7 +166,7 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *ctx)
     if (rc == 0)
         rc = catalogue_facts(ctx, &s, &err);
     if (rc == 0) {
-        v = cli_vocab();
+        v = cli_vocab(NULL);
         if (json)
             print_json(&s);
         else

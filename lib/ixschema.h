@@ -97,6 +97,8 @@ enum ix_slot {
 /* Index metadata keys (user metadata survives compaction, unlike the UUID). */
 #define IX_META_VERSION "casereview.format"  /* IX_FORMAT_VERSION */
 #define IX_META_ID "casereview.id"           /* random id; the catalogue records it */
+#define IX_META_VOCAB "casereview.vocab"     /* the query front end's vocabulary, compiled
+                                              * (search/filter.h filter_vocab_dump) */
 /*
  * "1": page documents only. "2": report documents and the IX_T_ markers;
  * search counts report documents only in an index of version "2" or later,

@@ -697,6 +697,53 @@ char *taxonomy_data_path(const char *rel)
     return xasprintf("/usr/share/casereview/%s", rel);
 }
 
+/* FNV-1a of a file's identity: name, size, modification time, inode; path missing: its name. */
+static uint64_t stamp_file(uint64_t h, const char *path)
+{
+    struct stat st;
+    uint64_t parts[5] = {0, 0, 0, 0, 0};
+
+    for (const char *p = path; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    if (stat(path, &st) == 0) {
+        parts[0] = (uint64_t)st.st_size;
+        parts[1] = (uint64_t)st.st_mtim.tv_sec;
+        parts[2] = (uint64_t)st.st_mtim.tv_nsec;
+        parts[3] = (uint64_t)st.st_ino;
+        parts[4] = (uint64_t)st.st_dev;
+    }
+    for (size_t i = 0; i < 5; i++) {
+        h ^= parts[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+uint64_t taxonomy_data_stamp(void)
+{
+    char *dir = taxonomy_data_path("taxonomy"), *tsv = taxonomy_data_path("partnerships.tsv");
+    struct strlist files = {NULL, 0, 0};
+    struct cr_err err;
+    uint64_t h = 1469598103934665603ull;
+
+    if (list_files(dir, &files, &err) < 0) {
+        h = 0;
+    } else {
+        for (size_t i = 0; i < files.n; i++)
+            h = stamp_file(h, files.v[i]);
+        h = stamp_file(h, tsv);
+        h = h ? h : 1;
+    }
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i]);
+    free(files.v);
+    free(dir);
+    free(tsv);
+    return h;
+}
+
 int taxonomy_load(struct taxonomy **out, const char *dir, struct cr_err *err)
 {
     return load_dir(out, dir, 1, err);

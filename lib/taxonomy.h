@@ -29,6 +29,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/cr_err.h"
 
@@ -117,6 +118,15 @@ void taxonomy_free(struct taxonomy *t);
  * /usr/share/casereview. New string (free()); the file may not exist.
  */
 char *taxonomy_data_path(const char *rel);
+
+/*
+ * A fingerprint of the data a vocabulary is built from: the *.txt files of
+ * the taxonomy folder and partnerships.tsv (taxonomy_data_path()), by name,
+ * size, modification time and inode. It changes when a file is added,
+ * removed, edited or replaced. 0 when the taxonomy folder cannot be read.
+ * Costs a directory listing and a stat() per file; reads no file.
+ */
+uint64_t taxonomy_data_stamp(void);
 
 /* Number of entries of kind k. */
 size_t taxonomy_count(const struct taxonomy *t, enum taxonomy_kind k);

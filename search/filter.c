@@ -8,6 +8,7 @@
  */
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,138 @@ const char *const *filter_vocab_abbrev_of(const struct filter_vocab *v, const ch
     }
     free(p);
     return *n ? hit : NULL;
+}
+
+/* ---- Compiled form ---- */
+
+/*
+ * One line per entry, "E<field>\t<id>\t<label>\t<name>…" (names normalised,
+ * so reading back normalises nothing), one per abbreviation,
+ * "A<abbr>\t<expansion>…", after a header with the stamp, and ".\n" at
+ * the end, so that a cut copy is refused. Bump the format's number when
+ * what a vocabulary holds changes.
+ */
+#define DUMP_MAGIC "casereview-vocab 1 "
+
+static int dump_str(struct buf *b, char lead, const char *s)
+{
+    if (strpbrk(s, "\t\n"))
+        return -1;
+    buf_addch(b, lead);
+    buf_addstr(b, s);
+    return 0;
+}
+
+char *filter_vocab_dump(const struct filter_vocab *v, uint64_t stamp)
+{
+    struct buf b = BUF_INIT;
+    int bad = 0;
+
+    buf_addf(&b, DUMP_MAGIC "%016llx\n", (unsigned long long)stamp);
+    for (size_t i = 0; i < v->n; i++) {
+        const struct entry *e = &v->e[i];
+        buf_addf(&b, "E%d", (int)e->field);
+        bad |= dump_str(&b, '\t', e->id) | dump_str(&b, '\t', e->label ? e->label : "");
+        for (size_t j = 0; j < e->n; j++)
+            bad |= dump_str(&b, '\t', e->names[j]);
+        buf_addch(&b, '\n');
+    }
+    for (size_t i = 0; i < v->na; i++) {
+        bad |= dump_str(&b, 'A', v->a[i].abbr);
+        for (size_t j = 0; j < v->a[i].n; j++)
+            bad |= dump_str(&b, '\t', v->a[i].exp[j]);
+        buf_addch(&b, '\n');
+    }
+    buf_addstr(&b, ".\n");
+    if (bad) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* The tab-separated fields of line [p, end) as new strings; returns their count. */
+static size_t split_line(const char *p, const char *end, char ***out)
+{
+    size_t n = 0, alloc = 0;
+
+    *out = NULL;
+    for (;;) {
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *stop = tab ? tab : end;
+        *out = xgrow(*out, sizeof(**out), n + 1, &alloc);
+        (*out)[n++] = xstrndup(p, (size_t)(stop - p));
+        if (!tab)
+            return n;
+        p = tab + 1;
+    }
+}
+
+/* Adds one "E…" or "A…" line (without its lead byte), taking its strings; -1 if malformed. */
+static int parse_line(struct filter_vocab *v, char kind, const char *p, const char *end)
+{
+    char **f;
+    size_t n = split_line(p, end, &f);
+    char *stop = NULL;
+    long field = kind == 'E' ? strtol(f[0], &stop, 10) : 0;
+
+    if (kind == 'E' && n >= 3 && stop != f[0] && !*stop && field >= 0 &&
+        field < FILTER_NFIELDS) {
+        struct entry *e;
+        v->e = xgrow(v->e, sizeof(*v->e), v->n + 1, &v->alloc);
+        e = &v->e[v->n++];
+        memset(e, 0, sizeof(*e));
+        e->field = (enum filter_field)field;
+        e->id = f[1];
+        e->label = *f[2] ? f[2] : NULL;
+        if (!*f[2])
+            free(f[2]);
+        free(f[0]);
+        e->alloc = n - 2;
+        e->names = xcalloc(e->alloc, sizeof(*e->names));
+        for (size_t i = 3; i < n; i++)
+            e->names[e->n++] = f[i];
+    } else if (kind == 'A' && n >= 2) {
+        struct abbrev *a;
+        v->a = xgrow(v->a, sizeof(*v->a), v->na + 1, &v->aalloc);
+        a = &v->a[v->na++];
+        memset(a, 0, sizeof(*a));
+        a->abbr = f[0];
+        a->alloc = n - 1;
+        a->exp = xcalloc(a->alloc, sizeof(*a->exp));
+        for (size_t i = 1; i < n; i++)
+            a->exp[a->n++] = f[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            free(f[i]);
+        free(f);
+        return -1;
+    }
+    free(f);
+    return 0;
+}
+
+struct filter_vocab *filter_vocab_parse(const char *s, size_t len, uint64_t stamp)
+{
+    const char *p = s, *end = s + len;
+    size_t ml = strlen(DUMP_MAGIC);
+    struct filter_vocab *v;
+    char *stop = NULL;
+
+    if (len < ml + 19 || memcmp(s, DUMP_MAGIC, ml) || memcmp(end - 3, "\n.\n", 3))
+        return NULL;
+    if (strtoull(s + ml, &stop, 16) != stamp || stop != s + ml + 16 || *stop != '\n')
+        return NULL;
+    v = filter_vocab_new();
+    for (p = stop + 1; p < end - 2;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl || (*p != 'E' && *p != 'A') || parse_line(v, *p, p + 1, nl) < 0) {
+            filter_vocab_free(v);
+            return NULL;
+        }
+        p = nl + 1;
+    }
+    return v;
 }
 
 /* ---- Resolution ---- */

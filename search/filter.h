@@ -20,6 +20,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/cr_err.h"
 #include "lib/xdb.h"
@@ -88,6 +89,21 @@ void filter_vocab_from_taxonomy(struct filter_vocab *v, const struct taxonomy *t
  */
 int filter_vocab_load_partnerships(struct filter_vocab *v, const char *path,
                                    struct cr_err *err) CR_MUST_CHECK;
+
+/*
+ * The vocabulary compiled into one string, stamp included, to be kept (the
+ * index's metadata, IX_META_VOCAB) and read back with filter_vocab_parse()
+ * at a small part of the cost of building it from the taxonomy's text.
+ * New string, or NULL when a name holds a tab or a newline (then keep
+ * nothing).
+ */
+char *filter_vocab_dump(const struct filter_vocab *v, uint64_t stamp);
+/*
+ * The vocabulary s (len bytes, from filter_vocab_dump) holds: new
+ * (filter_vocab_free); NULL when s is not a whole dump of this format, or
+ * was dumped with another stamp (checked before anything is read).
+ */
+struct filter_vocab *filter_vocab_parse(const char *s, size_t len, uint64_t stamp);
 
 /* Adds the four nations (doc/ids.md) with their names. */
 void filter_vocab_add_nations(struct filter_vocab *v);

@@ -509,6 +509,70 @@ static void test_pipeline_report_documents(void **state)
     free(facets);
 }
 
+/* The compiled vocabulary the index holds (IX_META_VOCAB). New string. */
+static char *kept_vocab(struct fx *f)
+{
+    char *path = xasprintf("%s/index", f->home), *v = NULL;
+    struct xdb *db = NULL;
+    struct cr_err err;
+
+    assert_int_equal(xdb_open(&db, path, 0, &err), 0);
+    assert_int_equal(xdb_get_metadata(db, IX_META_VOCAB, &v, &err), 0);
+    xdb_close(db);
+    free(path);
+    return v;
+}
+
+/*
+ * 'index' keeps the vocabulary compiled in the index; searches use it only
+ * while data/ is unchanged: a name added to the taxonomy is known at once.
+ */
+static void test_pipeline_vocabulary_kept_in_index(void **state)
+{
+    static const char *const abc[] = {"report-a.pdf", "report-b.pdf", "report-c.pdf", NULL};
+    struct fx *f = *state;
+    char *src = th_src("data"), *data = xasprintf("%s/data", f->dir);
+    char *env_data = xasprintf("CASEREVIEW_DATA=%s", data), *before, *after;
+    const char *env[] = {env_data, NULL}, *debug[] = {env_data, "CASEREVIEW_DEBUG=1", NULL};
+    struct th_result r;
+
+    assert_int_equal(th_sh("cp -r '%s' '%s'", src, data), 0);
+    add_fixtures(f, abc);
+    r = run_ok(f, 0, env, "index", NULL);
+    th_result_release(&r);
+    before = kept_vocab(f);
+    th_assert_contains(before, "casereview-vocab");
+    th_assert_contains(before, "\tdomestic-violence");
+    th_assert_not_contains(before, "zebra-crossing");
+    r = run_ok(f, 2, env, "search", "--theme", "zebra crossing", NULL);
+    th_assert_contains(r.err, "unknown theme 'zebra crossing'");
+    th_result_release(&r);
+    /* exit 1 (nothing found), not 2 (unknown name): the name was known */
+    r = run_ok(f, 1, debug, "search", "--theme", "domestic violence", "qqqqq", NULL);
+    th_assert_contains(r.err, "vocabulary: compiled, from the index");
+    th_result_release(&r);
+
+    assert_int_equal(th_sh("sed -i 's/^label: Neglect$/label: Neglect\\nsynonym: zebra crossing/' "
+                           "'%s/taxonomy/themes.txt'", data), 0);
+    r = run_ok(f, 1, debug, "search", "--theme", "zebra crossing", "qqqqq", NULL);
+    th_assert_contains(r.err, "vocabulary: from data/");
+    th_result_release(&r);
+    r = run_ok(f, 0, env, "index", NULL);
+    th_result_release(&r);
+    after = kept_vocab(f);
+    th_assert_contains(after, "zebra-crossing");
+    free(after);
+    r = run_ok(f, 0, env, "index", NULL); /* current: nothing written */
+    th_result_release(&r);
+    after = kept_vocab(f);
+    th_assert_contains(after, "zebra-crossing");
+    free(before);
+    free(after);
+    free(env_data);
+    free(data);
+    free(src);
+}
+
 static void test_pipeline_missing_repository(void **state)
 {
     struct fx *f = *state;
@@ -532,6 +596,7 @@ static const struct CMUnitTest tests[] = {
     T(test_pipeline_worker_crash_and_hang),
     T(test_pipeline_doctor_finds_damage),
     T(test_pipeline_report_documents),
+    T(test_pipeline_vocabulary_kept_in_index),
     T(test_pipeline_missing_repository),
 };
 

@@ -769,6 +769,103 @@ static void test_search_vocab_from_shipped_taxonomy(void **state)
     filter_vocab_free(v);
 }
 
+/* Resolves each typed name of rows through v: "field:typed=id;…" (or "=?" when unknown). */
+static char *resolve_all(struct st *s, const struct filter_vocab *v)
+{
+    static const struct {
+        enum filter_field f;
+        const char *typed;
+    } rows[] = {
+        {FILTER_THEME, "domestic violence"}, {FILTER_THEME, "DA"}, {FILTER_THEME, "Neglect"},
+        {FILTER_THEME, "sudden unexpected death in infancy"}, {FILTER_TOPIC, "was not brought"},
+        {FILTER_TYPE, "SCR"}, {FILTER_TYPE, "child practice review"}, {FILTER_KIND, "7MB"},
+        {FILTER_NATION, "Cymru"}, {FILTER_NATION, "NI"}, {FILTER_MODEL, "SILP"},
+        {FILTER_PARTNERSHIP, "northshire"}, {FILTER_THEME, "no such theme"},
+    };
+    struct buf b = BUF_INIT;
+    struct cr_err err;
+    const char *const *exp;
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *id = NULL;
+        int rc = filter_resolve(v, s->db, rows[i].f, rows[i].typed, &id, &err);
+        buf_addf(&b, "%d:%s=%s;", rows[i].f, rows[i].typed, rc == 0 ? id : "?");
+        free(id);
+    }
+    exp = filter_vocab_abbrev(v, "sudi", &n);
+    buf_addf(&b, "sudi=%s;", exp ? exp[0] : "?");
+    exp = filter_vocab_abbrev_of(v, "domestic abuse", &n);
+    buf_addf(&b, "of=%s;", exp ? exp[0] : "?");
+    buf_addf(&b, "label=%s;", filter_vocab_label(v, FILTER_TYPE, "cspr"));
+    return buf_take(&b);
+}
+
+/*
+ * The compiled vocabulary answers as the one built from the taxonomy, and
+ * whatever is not a whole dump of its format is refused.
+ */
+static void test_search_vocab_dump_and_parse(void **state)
+{
+    struct st *s = *state;
+    struct filter_vocab *v = filter_vocab_new(), *w;
+    struct taxonomy *t = NULL;
+    struct cr_err err;
+    char *data = th_src("data"), *dump, *again, *want, *got;
+    uint64_t stamp = 0x1234abcd5678ef00ull;
+
+    setenv("CASEREVIEW_DATA", data, 1);
+    free(data);
+    filter_vocab_add_nations(v);
+    assert_int_equal(taxonomy_load_names(&t, &err), 0);
+    filter_vocab_from_taxonomy(v, t);
+    taxonomy_free(t);
+    filter_vocab_add(v, FILTER_PARTNERSHIP, "northshire", "Northshire Partnership", "NSCP");
+    dump = filter_vocab_dump(v, stamp);
+    assert_non_null(dump);
+    assert_null(filter_vocab_parse(dump, strlen(dump), stamp + 1)); /* stamped otherwise */
+    w = filter_vocab_parse(dump, strlen(dump), stamp);
+    assert_non_null(w);
+    again = filter_vocab_dump(w, stamp);
+    assert_string_equal(again, dump);
+    want = resolve_all(s, v);
+    got = resolve_all(s, w);
+    assert_string_equal(got, want);
+    th_assert_contains(want, "0:domestic violence=domestic-abuse;");
+    th_assert_contains(want, "sudi=sudden unexpected death in infancy;");
+    {
+        static const char *const bad[] = {
+            "", "casereview-vocab 1 0000000000000001\n", /* no end */
+            "casereview-vocab 2 0000000000000001\n.\n", /* another format */
+            "casereview-vocab 1 00000000001\n.\n",       /* short stamp */
+            "casereview-vocab 1 0000000000000001\nE99\tx\t\tx\n.\n", /* no such field */
+            "casereview-vocab 1 0000000000000001\nEx\tx\t\tx\n.\n",
+            "casereview-vocab 1 0000000000000001\nE0\tx\n.\n",       /* no label */
+            "casereview-vocab 1 0000000000000001\nAsudi\n.\n",        /* nothing it means */
+            "casereview-vocab 1 0000000000000001\nZjunk\n.\n",
+            "casereview-vocab 1 0000000000000001\nE0\tx\t\tx",        /* cut */
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+            assert_null(filter_vocab_parse(bad[i], strlen(bad[i]), 1));
+        /* a cut dump */
+        assert_null(filter_vocab_parse(dump, strlen(dump) / 2, stamp));
+        static const char good[] = "casereview-vocab 1 0000000000000002\nE0\tx\t\tx\tthe-x\n.\n";
+        filter_vocab_free(w);
+        w = filter_vocab_parse(good, strlen(good), 2);
+        assert_non_null(w);
+        assert_string_equal(filter_vocab_label(w, FILTER_THEME, "x"), "x");
+    }
+    /* a name with a tab cannot be kept */
+    filter_vocab_add(v, FILTER_THEME, "tab", "a\tb", NULL);
+    assert_null(filter_vocab_dump(v, 1));
+    filter_vocab_free(v);
+    filter_vocab_free(w);
+    free(dump);
+    free(again);
+    free(want);
+    free(got);
+}
+
 #define T(name) cmocka_unit_test(name)
 static const struct CMUnitTest tests[] = {
     T(test_search_prefixes_match_catalogue),  T(test_search_rec_prefix_is_not_body),
@@ -781,6 +878,7 @@ static const struct CMUnitTest tests[] = {
     T(test_search_snippet_and_best_page),     T(test_search_added_after),
     T(test_search_partnership_names_from_tsv),
     T(test_search_vocab_from_shipped_taxonomy),
+    T(test_search_vocab_dump_and_parse),
 };
 
 int main(int argc, char **argv)
