@@ -103,6 +103,16 @@ template <typename F> int guard_read(struct xdb *db, struct cr_err *err, const c
     });
 }
 
+/*
+ * A query that matches every document. Not Xapian::Query::MatchAll: that is
+ * one static object whose reference count is not atomic, so threads that
+ * copy it at once (the web server's) corrupt it and free it while in use.
+ */
+Xapian::Query match_all()
+{
+    return Xapian::Query(std::string());
+}
+
 Xapian::Stem &english()
 {
     /* one per thread: a stemmer keeps state while it works (the web server's pool) */
@@ -131,7 +141,7 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
             throw Xapian::QueryParserError("the range " + begin + ".." + end +
                                            " ends before it starts");
         if (lo.empty() && hi.empty())
-            return Xapian::Query::MatchAll;
+            return match_all();
         if (lo.empty())
             return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
         if (hi.empty())
@@ -402,7 +412,7 @@ Xapian::Query filters_query(const struct xdb_query *q, Xapian::Query base)
 Xapian::Query parse(Xapian::Database &db, const struct xdb_query *q)
 {
     if (!q->text || !*q->text)
-        return Xapian::Query::MatchAll;
+        return match_all();
     Xapian::QueryParser qp;
     qp.set_database(db);
     qp.set_stemmer(english());
