@@ -80,12 +80,31 @@ static long server_rss(void)
     return kb;
 }
 
+/* Prints the last of what the server wrote (its log lines), for a failure's diagnosis. */
+static void server_output(void)
+{
+    struct buf out = BUF_INIT;
+    char chunk[4096];
+    struct pollfd pf = {F->out, POLLIN, 0};
+    ssize_t n;
+
+    while (poll(&pf, 1, 0) > 0 && (n = read(F->out, chunk, sizeof(chunk))) > 0)
+        buf_add(&out, chunk, (size_t)n);
+    if (out.len)
+        print_error("the server said: %s\n", out.len > 8000 ? out.data + out.len - 8000 : out.data);
+    buf_release(&out);
+}
+
 static void server_alive(void)
 {
     int st;
 
     if (waitpid(F->pid, &st, WNOHANG) == F->pid) {
-        print_error("the server died (status %d)\n", st);
+        if (WIFSIGNALED(st))
+            print_error("the server died of signal %d\n", WTERMSIG(st));
+        else
+            print_error("the server exited with status %d\n", WEXITSTATUS(st));
+        server_output();
         fail();
     }
 }
@@ -101,6 +120,7 @@ static int dial(void)
     sa.sin_port = htons((uint16_t)F->port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        print_error("connect to 127.0.0.1:%d: %s\n", F->port, strerror(errno));
         close(s);
         return -1;
     }
@@ -477,8 +497,11 @@ static int random_round(int n, unsigned seed, int *status, int *errors)
         for (int s = 0; s < 600 && status; s++)
             status[s] += runs[i].status[s];
     }
-    if (bad)
+    if (bad) {
         print_error("%d random requests got no whole answer\n", bad);
+        server_alive();
+        server_output();
+    }
     return answered;
 }
 
