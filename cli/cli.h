@@ -63,6 +63,12 @@ cli_cmd_fn cli_run_net;
 /* Prints err as an error line and returns the exit status it maps to. */
 int cli_fail(const struct cr_err *err);
 
+/*
+ * The report KEY names (its id, or the start of its sha256) into *r: 0, or
+ * the exit status after saying why not (CLI_NONE: no such report).
+ */
+int cli_find_report(struct cli_ctx *ctx, const char *key, struct catalog_report *r);
+
 /* Prints "error: <msg>" and the usage text to stderr; returns CLI_USAGE. */
 int cli_usage(const char *usage, const char *fmt, ...) CR_PRINTF(2, 3);
 

@@ -23,6 +23,21 @@ int cli_fail(const struct cr_err *err)
     return CLI_FAIL;
 }
 
+int cli_find_report(struct cli_ctx *ctx, const char *key, struct catalog_report *r)
+{
+    struct cr_err err;
+    int found = 0;
+
+    cr_err_clear(&err);
+    if (catalog_report_find(ctx->cat, key, r, &found, &err) < 0)
+        return cli_fail(&err);
+    if (!found) {
+        log_error("no report '%s' (give its id or the start of its sha256)", key);
+        return CLI_NONE;
+    }
+    return 0;
+}
+
 int cli_usage(const char *usage, const char *fmt, ...)
 {
     va_list ap;

@@ -74,16 +74,12 @@ static int edit(struct cli_ctx *ctx, const char *key, struct change *ch, int n)
     struct taxonomy *t = NULL;
     struct catalog_report r;
     struct cr_err err;
-    int found = 0, rc;
+    int rc;
 
     cr_err_clear(&err);
-    rc = catalog_report_find(ctx->cat, key, &r, &found, &err);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!found) {
-        log_error("no report '%s' (give its id or the start of its sha256)", key);
-        return CLI_NONE;
-    }
+    rc = cli_find_report(ctx, key, &r);
+    if (rc != 0)
+        return rc;
     rc = taxonomy_load_default(&t, &err);
     if (rc == 0)
         rc = apply(ctx, t, &r, ch, n, &err);

@@ -25,16 +25,12 @@ static int remove_one(struct cli_ctx *ctx, struct store *store, const char *key,
 {
     struct catalog_report r;
     struct cr_err err;
-    int found = 0, rc;
+    int rc;
 
     cr_err_clear(&err);
-    rc = catalog_report_find(ctx->cat, key, &r, &found, &err);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!found) {
-        log_error("no report '%s' (give its id or the start of its sha256)", key);
-        return CLI_NONE;
-    }
+    rc = cli_find_report(ctx, key, &r);
+    if (rc != 0)
+        return rc;
     rc = catalog_begin(ctx->cat, &err);
     if (rc == 0)
         rc = catalog_report_remove(ctx->cat, r.id, &err);

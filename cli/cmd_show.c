@@ -160,16 +160,12 @@ static int show_report(struct cli_ctx *ctx, const char *key)
     struct meta_fields f;
     struct cr_err err;
     struct show s;
-    int found = 0, described = 0, rc;
+    int described = 0, rc;
 
     cr_err_clear(&err);
-    rc = catalog_report_find(ctx->cat, key, &r, &found, &err);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!found) {
-        log_error("no report '%s' (give its id or the start of its sha256)", key);
-        return CLI_NONE;
-    }
+    rc = cli_find_report(ctx, key, &r);
+    if (rc != 0)
+        return rc;
     rc = meta_load(ctx->cat, r.id, &f, &described, &err);
     s.ctx = ctx;
     s.r = &r;
@@ -331,16 +327,12 @@ static int show_other(struct cli_ctx *ctx, const char *key, int page, int open)
 {
     struct catalog_report r;
     struct cr_err err;
-    int found = 0, rc;
+    int rc;
 
     cr_err_clear(&err);
-    rc = catalog_report_find(ctx->cat, key, &r, &found, &err);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!found) {
-        log_error("no report '%s' (give its id or the start of its sha256)", key);
-        return CLI_NONE;
-    }
+    rc = cli_find_report(ctx, key, &r);
+    if (rc != 0)
+        return rc;
     if (page > r.pages && r.pages > 0) {
         log_error("report %lld has %d page%s, not %d", (long long)r.id, r.pages,
                   r.pages == 1 ? "" : "s", page);
