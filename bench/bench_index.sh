@@ -39,11 +39,15 @@ calc() { awk "BEGIN { print $* }"; }
 secs() { calc "$2 - $1"; }
 
 # pdftotext floor, and the size of the extracted text
+# (wall seconds; the CPU seconds, user + sys, of every pdftotext go to cpu.N)
 floor() {
     t0=$(now)
-    sed "s|^|$work/pdf/|" "$work/list" | tr '\n' '\0' |
-        xargs -0 -n1 -P "$1" sh -c 'pdftotext -q "$0" - | wc -c' > "$work/chars.$1" 2>/dev/null || true
+    sed "s|^|$work/pdf/|" "$work/list" | tr '\n' '\0' > "$work/list0"
+    /usr/bin/time -f '%U %S' -o "$work/time.$1" \
+        xargs -0 -n1 -P "$1" -a "$work/list0" sh -c 'pdftotext -q "$0" - | wc -c' \
+        > "$work/chars.$1" 2>/dev/null || true
     t1=$(now)
+    awk '{ print $1 + $2 }' "$work/time.$1" | tail -1 > "$work/cpu.$1"
     secs "$t0" "$t1"
 }
 
@@ -90,10 +94,19 @@ printf '%-28s %10s %10s\n' "indexer CPU user+sys (s)" \
     "$(calc "$(cpu 1 1) + $(cpu 1 2)")" "$(calc "$(cpu 2 1) + $(cpu 2 2)")"
 printf '%-28s %10s %10s\n' "workers CPU user+sys (s)" \
     "$(calc "$(cpu 1 3) + $(cpu 1 4)")" "$(calc "$(cpu 2 3) + $(cpu 2 4)")"
+printf '%-28s %10s %10s\n' "pdftotext CPU user+sys (s)" "$(cat "$work/cpu.1")" "$(cat "$work/cpu.2")"
+printf '%-28s %10.2f %10.2f %12s\n' "CPU ratio casereview/pdftotext" \
+    "$(calc "($(cpu 1 1) + $(cpu 1 2) + $(cpu 1 3) + $(cpu 1 4)) / $(cat "$work/cpu.1")")" \
+    "$(calc "($(cpu 2 1) + $(cpu 2 2) + $(cpu 2 3) + $(cpu 2 4)) / $(cat "$work/cpu.2")")" \
+    "(all processes)"
 printf '%-28s %10s %10s %12s\n' "peak RSS indexer (MB)" "$(( $(cpu 1 5) / 1024 ))" \
     "$(( $(cpu 2 5) / 1024 ))" "(aim < 150)"
 printf '%-28s %10s %10s\n' "peak RSS one worker (MB)" "$(( $(cpu 1 6) / 1024 ))" \
     "$(( $(cpu 2 6) / 1024 ))"
 printf '%-28s %21.1f\n' "index size (MiB)" "$(calc "$isize / 1048576")"
 printf '%-28s %21.2f %12s\n' "index size / text" "$(calc "$isize / $text")" "(aim <= 1.5)"
+for t in position postlist termlist docdata; do
+    f="$work/home2/index/$t.glass"
+    [ -f "$f" ] && printf '%-28s %21.2f\n' "  $t table / text" "$(calc "$(stat -c %s "$f") / $text")"
+done
 printf '%-28s %21.1f %12s\n' "index, nothing new (ms)" "$noop" "(aim < 50)"
