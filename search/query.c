@@ -448,7 +448,7 @@ enum filter_field query_facet_field(enum query_facet f)
  * and the title, stemmed or not. Recommendations (XR) stand on some pages only.
  */
 static const char *const report_prefixes[] = {
-    IX_P_REPORT,  IX_P_TITLE, "Z" IX_P_TITLE, IX_P_FORMAT, IX_P_PARTNERSHIP, IX_P_NATION,
+    IX_P_REPORT,  IX_P_TITLE, ("Z" IX_P_TITLE), IX_P_FORMAT, IX_P_PARTNERSHIP, IX_P_NATION,
     IX_P_TYPE,    IX_P_KIND,  IX_P_CHILD,     IX_P_THEME,  IX_P_TOPIC,       IX_P_YEAR,
     IX_P_MODEL,   IX_P_OUTCOME, IX_P_AGE,     IX_P_REVIEW,
 };
