@@ -114,6 +114,21 @@ int crawl_url_resolve(const char *base, const char *href, char **out, struct cr_
         goto out;
     }
     rc = canonicalise(h, out, t, err);
+    if (rc == 0 && base) {
+        /*
+         * curl resolves some hrefs against a base into a URL it would not
+         * parse on its own (a host of stray percent signs, "//cdn.e%%7f"):
+         * what comes out must read back as itself, or it is not a URL.
+         */
+        char *again = NULL;
+        struct cr_err e2;
+        if (crawl_url_resolve(NULL, *out, &again, &e2) < 0 || strcmp(again, *out)) {
+            rc = cr_error(err, CR_EINVAL, "'%s': malformed URL", t);
+            free(*out);
+            *out = NULL;
+        }
+        free(again);
+    }
 out:
     curl_url_cleanup(h);
     free(t);
