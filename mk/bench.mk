@@ -70,10 +70,12 @@ BENCH_SYNTH = $(BUILD)/bench/synth
 BENCH_SEARCH = $(BUILD)/bench/bench_search
 
 $(BENCH_SYNTH): $(BUILD)/obj/bench/synth.o $(BUILD)/obj/bench/synth_words.o $(BUILD)/libcasereview.a
+	@mkdir -p $(dir $@)
 	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
 	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_MAIN)) -lm
 
 $(BENCH_SEARCH): $(BUILD)/obj/bench/bench_search.o $(BUILD)/obj/bench/synth_words.o $(BUILD)/libcasereview.a
+	@mkdir -p $(dir $@)
 	@if [ "$(V)" != 1 ]; then echo "  LINK    $@"; fi
 	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_MAIN)) -lm
 
