@@ -288,7 +288,8 @@ struct xdb_facet_result {
 };
 
 struct xdb_result {
-    uint32_t estimated;       /* matches (documents, before collapsing) */
+    uint32_t estimated;       /* matches (collapsed when the query collapses) */
+    int estimated_exact;      /* 1: estimated is exact (counted on the parents) */
     uint32_t groups;          /* collapse keys counted by the facet spy (exact when q->exact) */
     uint32_t docs;            /* children (pages) counted, with q->facet_docs; else 0 */
     int counted_parents;      /* 1: the counts came from parent documents */

@@ -756,7 +756,7 @@ int query_run(struct xdb *db, const struct query_opts *o, struct query_results *
         goto out;
     take_hits(r, xr);
     r->total = q.exact ? xr->groups : xr->estimated;
-    r->total_exact = q.exact;
+    r->total_exact = q.exact || xr->estimated_exact;
     r->counted_reports = xr->counted_parents;
     if (!q.exact && r->n < q.limit && (r->n || !o->offset)) {
         r->total = (uint32_t)(r->n + o->offset); /* every match was returned: exact */

@@ -574,6 +574,50 @@ static void test_search_report_counts_equal_page_counts(void **state)
     assert_true(fast > 100 && slow > 100);
 }
 
+/*
+ * Without facets, a results page of a small repository says how many
+ * reports match exactly, the same number as exact counting: Xapian's
+ * estimate of collapsed pages said "about 4" where 5 reports matched.
+ */
+static void test_search_small_counts_are_exact(void **state)
+{
+    static const char *const queries[] = {
+        "neglect", "police", "neglect partners", "neglect OR police", "\"domestic abuse\"",
+        "curiosity NOT police", "theme:neglect", "nation:wales", "exploit*", "SUDI", "",
+    };
+    struct st *s = *state;
+    struct cr_err err;
+
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        for (int by_review = 0; by_review < 2; by_review++) {
+            struct query_opts o;
+            struct query_results fast, exact;
+            memset(&o, 0, sizeof(o));
+            o.text = queries[i];
+            o.vocab = s->vocab;
+            o.by_review = by_review;
+            o.limit = 2;
+            assert_int_equal(query_run(s->db, &o, &fast, &err), 0);
+            o.exact = 1;
+            o.facets = 1;
+            assert_int_equal(query_run(s->db, &o, &exact, &err), 0);
+            if (!fast.total_exact || fast.total != exact.total) {
+                print_error("query '%s'%s: %s%u, exact %u\n", queries[i],
+                            by_review ? " by review" : "", fast.total_exact ? "" : "about ",
+                            fast.total, exact.total);
+                fail();
+            }
+            if (exact.total <= 2) { /* more than one page of results */
+                print_error("query '%s'%s: only %u\n", queries[i], by_review ? " by review" : "",
+                            exact.total);
+                fail();
+            }
+            query_results_release(&fast);
+            query_results_release(&exact);
+        }
+    }
+}
+
 static void test_search_sort_and_paging(void **state)
 {
     struct st *s = *state;
@@ -879,6 +923,7 @@ static const struct CMUnitTest tests[] = {
     T(test_search_partnership_names_from_tsv),
     T(test_search_vocab_from_shipped_taxonomy),
     T(test_search_vocab_dump_and_parse),
+    T(test_search_small_counts_are_exact),
 };
 
 int main(int argc, char **argv)
