@@ -52,6 +52,9 @@ if [ -n "$CORPUS" ] && [ -d "$CORPUS/pdf" ]; then
         "$prog" --home "$chome" index >/dev/null
         touch "$chome/.built"
     fi
+    # a run with nothing new keeps the vocabulary compiled in the index for
+    # this build of the program, as every `casereview index` does
+    "$prog" --home "$chome" index >/dev/null
     echo "== real corpus: $(ls "$CORPUS/pdf" | wc -l) PDFs, $(du -sh "$chome/index" | cut -f1) index"
     "$BUILD/bench/bench_search" "$chome" "$prog" 1000 200
 fi
