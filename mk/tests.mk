@@ -27,31 +27,20 @@ $(BUILD)/fixtures/encrypted.pdf: $(BUILD)/fixtures/report-a.pdf
 	$(Q)qpdf --encrypt secret-user secret-owner 256 -- $< $@
 fixtures: $(FIXTURE_PDF)
 
-# The labelled fictional reports of the metadata evaluation (tests/indexer/test_labelled.c).
-LABELLED_TXT = $(sort $(wildcard tests/fixtures/labelled/*.txt))
-LABELLED_PDF = $(patsubst tests/fixtures/labelled/%.txt,$(BUILD)/fixtures/labelled/%.pdf,$(LABELLED_TXT))
-$(BUILD)/fixtures/labelled/%.pdf: tests/fixtures/labelled/%.txt $(MKPDF)
-	@mkdir -p $(dir $@)
-	$(Q)$(MKPDF) $< $@
-fixtures: $(LABELLED_PDF)
-
-# The first held-out set, measured by the same test; it was used to direct
-# fixes, so it is no longer blind (tests/fixtures/heldout/README.md).
-HELDOUT_TXT = $(sort $(wildcard tests/fixtures/heldout/*.txt))
-HELDOUT_PDF = $(patsubst tests/fixtures/heldout/%.txt,$(BUILD)/fixtures/heldout/%.pdf,$(HELDOUT_TXT))
-$(BUILD)/fixtures/heldout/%.pdf: tests/fixtures/heldout/%.txt $(MKPDF)
-	@mkdir -p $(dir $@)
-	$(Q)$(MKPDF) $< $@
-fixtures: $(HELDOUT_PDF)
-
-# The second held-out set, written blind after the first was used to direct
-# fixes (tests/fixtures/heldout2/README.md): the one to read.
-HELDOUT2_TXT = $(sort $(wildcard tests/fixtures/heldout2/*.txt))
-HELDOUT2_PDF = $(patsubst tests/fixtures/heldout2/%.txt,$(BUILD)/fixtures/heldout2/%.pdf,$(HELDOUT2_TXT))
-$(BUILD)/fixtures/heldout2/%.pdf: tests/fixtures/heldout2/%.txt $(MKPDF)
-	@mkdir -p $(dir $@)
-	$(Q)$(MKPDF) $< $@
-fixtures: $(HELDOUT2_PDF)
+# Fictional reports of the metadata evaluation (tests/indexer/test_labelled.c),
+# one folder each of tests/fixtures/, made into PDFs:
+#  - labelled: the set the rules are developed against;
+#  - heldout: the first held-out set; it was used to direct fixes, so it is
+#    no longer blind (tests/fixtures/heldout/README.md);
+#  - heldout2: the second, written blind after that (its README): the one to read.
+define fixture_set
+$(1)_PDF = $$(patsubst tests/fixtures/$(1)/%.txt,$$(BUILD)/fixtures/$(1)/%.pdf,$$(sort $$(wildcard tests/fixtures/$(1)/*.txt)))
+$$(BUILD)/fixtures/$(1)/%.pdf: tests/fixtures/$(1)/%.txt $$(MKPDF)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(MKPDF) $$< $$@
+fixtures: $$($(1)_PDF)
+endef
+$(foreach set,labelled heldout heldout2,$(eval $(call fixture_set,$(set))))
 
 check: programs fixtures sample $(TEST_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh $(T)
