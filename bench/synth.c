@@ -264,6 +264,7 @@ static int write_report_doc(struct xdb *db, const struct report *r, struct xdb_d
     xdb_doc_set_data(rd, js, strlen(js));
     free(js);
     terms_and_values(rd, r, 0);
+    xdb_doc_bundle(rd, IX_SLOT_REPORT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
     xdb_doc_add_term(rd, IX_T_REPORT);
     snprintf(uniq, sizeof(uniq), IX_P_UNIQUE "%.*s", IX_KEY_LEN, r->sha);
     return xdb_replace(db, uniq, rd, err);

@@ -255,6 +255,7 @@ static int write_report(struct xdb *db, const struct idx_report *r, const struct
     free(js);
     add_meta(rd, f);
     add_values(rd, r, 0);
+    xdb_doc_bundle(rd, IX_SLOT_REPORT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
     xdb_doc_add_term(rd, IX_T_REPORT);
     snprintf(term, sizeof(term), IX_P_UNIQUE "%.*s", IX_KEY_LEN, r->cat.sha256);
     rc = xdb_replace(db, term, rd, err);
@@ -373,6 +374,7 @@ int idx_doc_upgrade(struct xdb *db, const char *key, int *pages, struct cr_err *
         snprintf(num, sizeof(num), "%d", *pages);
         xdb_doc_add_value(rd, IX_SLOT_PAGE, "", 0);
         xdb_doc_add_value(rd, IX_SLOT_PAGES, num, strlen(num));
+        xdb_doc_bundle(rd, IX_SLOT_REPORT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
         xdb_doc_add_term(rd, IX_T_REPORT);
         snprintf(term, sizeof(term), IX_P_UNIQUE "%s", key);
         rc = xdb_replace(db, term, rd, err);

@@ -65,6 +65,11 @@ enum ix_slot {
                               * by IX_BUNDLE_SEP (xdb_doc_bundle): facet counting reads one
                               * value stream instead of seven */
     IX_SLOT_PAGES = 17,      /* report documents only: how many page documents it has, decimal */
+    IX_SLOT_REPORT_FACETS = 18, /* report documents only: IX_SLOT_FACETS again, in a slot that
+                              * pages lack, so that the values counting reads on report
+                              * documents stand together in the value stream (with pages in
+                              * the slot, each report's value sat in a chunk of its own:
+                              * one read per report). An index without it uses IX_SLOT_FACETS */
 };
 
 #define IX_LIST_SEP '\x1f'

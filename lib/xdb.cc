@@ -190,12 +190,15 @@ class FacetSpy : public Xapian::MatchSpy {
     };
     typedef std::unordered_map<std::string, Count> Counts;
 
-    /* key_slot < 0: no folding; size_slot >= 0: each document stands for that many */
+    /*
+     * key_slot < 0: no folding; size_slot >= 0: each document stands for that
+     * many; own_bundle >= 0: the bundle is read there first (parents' own slot)
+     */
     FacetSpy(int key_slot, int size_slot, const struct xdb_facet *f, size_t n, bool docs,
-             const struct xdb_query *q)
+             const struct xdb_query *q, int own_bundle = -1)
         : key_slot_(key_slot), size_slot_(size_slot), facets_(f, f + n), counts_(n), docs_(docs),
           bundle_n_(q->bundle_n), bundle_slot_(q->bundle_slot), bundle_first_(q->bundle_first),
-          bundle_sep_(q->bundle_sep)
+          bundle_sep_(q->bundle_sep), own_bundle_(own_bundle)
     {
     }
 
@@ -258,7 +261,11 @@ class FacetSpy : public Xapian::MatchSpy {
         parts_.clear();
         if (!bundle_n_)
             return;
-        std::string b = doc.get_value(bundle_slot_);
+        std::string b;
+        if (own_bundle_ >= 0)
+            b = doc.get_value(own_bundle_);
+        if (b.empty()) /* a parent written before it had its own */
+            b = doc.get_value(bundle_slot_);
         if (b.empty())
             return; /* an index written before bundles: read each slot */
         size_t start = 0;
@@ -349,6 +356,7 @@ class FacetSpy : public Xapian::MatchSpy {
     bool docs_;
     unsigned bundle_n_, bundle_slot_, bundle_first_;
     char bundle_sep_;
+    int own_bundle_;
     std::vector<std::string> parts_;
 };
 
@@ -734,7 +742,8 @@ void count(Xapian::Database &d, const Xapian::Query &query, const Xapian::Query 
             key = -1; /* one parent per group: nothing to fold */
         size = p->size_slot;
     }
-    FacetSpy spy(key, size, q->facets, q->nfacets, q->facet_docs != 0, q);
+    FacetSpy spy(key, size, q->facets, q->nfacets, q->facet_docs != 0, q,
+                 parents ? p->bundle_slot : -1);
     if (parents)
         count_all(d, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(p->term)), spy);
     else

@@ -226,6 +226,8 @@ struct xdb_parents {
                                * its parent carry alike (filters, title); borrowed */
     size_t nconst_prefixes;
     int children_only;        /* 1: count children even when parents could (tests compare) */
+    int bundle_slot;          /* on parents: the bundle (xdb_query.bundle_slot) in a slot of
+                               * their own; -1: none. Empty there: the query's bundle slot */
 };
 
 enum xdb_query_flags {

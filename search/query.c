@@ -455,9 +455,9 @@ static const char *const report_prefixes[] = {
 
 static const struct xdb_parents report_docs[2] = {
     {IX_T_REPORT, IX_SLOT_KEY, IX_SLOT_PAGES, report_prefixes,
-     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 0},
+     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 0, IX_SLOT_REPORT_FACETS},
     {IX_T_REPORT, IX_SLOT_KEY, IX_SLOT_PAGES, report_prefixes,
-     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 1},
+     sizeof(report_prefixes) / sizeof(report_prefixes[0]), 1, IX_SLOT_REPORT_FACETS},
 };
 
 /*

@@ -256,7 +256,7 @@ static void test_xdb_facets_pairs_docs_and_spelling(void **state)
  * into the parent by their docids (1, 2 for a; 3 for b; 4 for c).
  */
 static const char *const const_prefixes[] = {"XN"};
-static const struct xdb_parents parents = {"XDparent", 0, 17, const_prefixes, 1, 0};
+static const struct xdb_parents parents = {"XDparent", 0, 17, const_prefixes, 1, 0, -1};
 
 static void add_parent(struct xdb *db, const char *key, const char *text, int pages,
                        const char *date, const char *themes)
