@@ -240,12 +240,10 @@ static int write_page(struct xdb *db, const struct idx_report *r, const struct m
     return rc;
 }
 
-/* The report document: rd holds its pages' terms; the record without a page, the values. */
-static int write_report(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
-                        json_t *rec, struct xdb_doc *rd, struct cr_err *err)
+/* Sets rd's data to rec, a page's record, without the page number. */
+static void set_record(struct xdb_doc *rd, json_t *rec)
 {
-    char term[64], *js;
-    int rc;
+    char *js;
 
     json_object_del(rec, "page");
     js = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -253,6 +251,16 @@ static int write_report(struct xdb *db, const struct idx_report *r, const struct
         CR_BUG("json_dumps failed");
     xdb_doc_set_data(rd, js, strlen(js));
     free(js);
+}
+
+/* The report document: rd holds its pages' terms; the record without a page, the values. */
+static int write_report(struct xdb *db, const struct idx_report *r, const struct meta_fields *f,
+                        json_t *rec, struct xdb_doc *rd, struct cr_err *err)
+{
+    char term[64];
+    int rc;
+
+    set_record(rd, rec);
     add_meta(rd, f);
     add_values(rd, r, 0);
     xdb_doc_bundle(rd, IX_SLOT_REPORT_FACETS, IX_FACETS_FIRST, IX_FACETS_COUNT, IX_BUNDLE_SEP);
@@ -305,18 +313,12 @@ static void set_report_record(struct xdb_doc *rd, const char *data, size_t len)
 {
     const char *sep = memchr(data, IX_TEXT_SEP, len);
     json_t *rec = json_loadb(data, sep ? (size_t)(sep - data) : len, 0, NULL);
-    char *js;
 
     if (!rec || !json_is_object(rec)) {
         json_decref(rec);
         rec = json_object(); /* a damaged record stays damaged, but the report is counted */
     }
-    json_object_del(rec, "page");
-    js = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (!js)
-        CR_BUG("json_dumps failed");
-    xdb_doc_set_data(rd, js, strlen(js));
-    free(js);
+    set_record(rd, rec);
     json_decref(rec);
 }
 

@@ -27,6 +27,12 @@ struct th_result {
 };
 
 /* A new empty temporary directory (free() the string; th_rm_rf to delete). */
+/*
+ * Sends all n bytes of p on socket fd (no SIGPIPE): 0, or -1 when the peer
+ * hung up or the send failed, quietly (a peer may hang up: that is its right).
+ */
+int th_send_all(int fd, const void *p, size_t n);
+
 char *th_tmpdir(void);
 /* rm -rf path (best effort). */
 void th_rm_rf(const char *path);

@@ -47,23 +47,6 @@ struct conn {
     int fd;
 };
 
-/* Sends all of it, or gives up quietly (the crawler may have hung up: that is its right). */
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-
-    while (n) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -112,8 +95,8 @@ static void reply(int fd, const char *status, const char *type, const char *extr
 
     buf_addf(&h, "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%sConnection: "
                  "close\r\n\r\n", status, type, len, extra ? extra : "");
-    if (send_all(fd, h.data, h.len) == 0 && len)
-        (void)send_all(fd, body, len);
+    if (th_send_all(fd, h.data, h.len) == 0 && len)
+        (void)th_send_all(fd, body, len);
     buf_release(&h);
 }
 
@@ -226,13 +209,13 @@ static void document(struct server *s, int fd, const char *path)
         char h[256];
         int n = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
                                        "Content-Length: %zu\r\nConnection: close\r\n\r\n", len);
-        if (send_all(fd, h, (size_t)n) == 0)
-            for (size_t i = 0; i < len && !s->stop && send_all(fd, pdf + i, 1) == 0; i++)
+        if (th_send_all(fd, h, (size_t)n) == 0)
+            for (size_t i = 0; i < len && !s->stop && th_send_all(fd, pdf + i, 1) == 0; i++)
                 sleep_ms(200);
     } else if (!strcmp(path, "/d/slow-head.pdf")) {
         static const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
                                 "Connection: close\r\nX-A: b\r\n";
-        for (size_t i = 0; i < sizeof(h) - 1 && !s->stop && send_all(fd, h + i, 1) == 0; i++)
+        for (size_t i = 0; i < sizeof(h) - 1 && !s->stop && th_send_all(fd, h + i, 1) == 0; i++)
             sleep_ms(300);
     } else if (!strcmp(path, "/d/endless.pdf")) {
         /* a PDF's first bytes, then zeros for ever, with no length */
@@ -240,28 +223,28 @@ static void document(struct server *s, int fd, const char *path)
                                 "Connection: close\r\n\r\n%PDF-1.4\n";
         char zeros[65536];
         memset(zeros, 0, sizeof(zeros));
-        if (send_all(fd, h, sizeof(h) - 1) == 0)
-            while (!s->stop && send_all(fd, zeros, sizeof(zeros)) == 0)
+        if (th_send_all(fd, h, sizeof(h) - 1) == 0)
+            while (!s->stop && th_send_all(fd, zeros, sizeof(zeros)) == 0)
                 ;
     } else if (!strcmp(path, "/d/short.pdf")) {
         /* announces more than it sends, then hangs up */
         char h[256];
         int n = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
                                        "Content-Length: %zu\r\nConnection: close\r\n\r\n", len * 3);
-        if (send_all(fd, h, (size_t)n) == 0)
-            (void)send_all(fd, pdf, len / 2);
+        if (th_send_all(fd, h, (size_t)n) == 0)
+            (void)th_send_all(fd, pdf, len / 2);
     } else if (!strcmp(path, "/d/long.pdf")) {
         /* announces less than it sends: what comes after the announced length is not the file */
         char h[256];
         int n = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
                                        "Content-Length: %zu\r\nConnection: close\r\n\r\n", len / 2);
-        if (send_all(fd, h, (size_t)n) == 0)
-            (void)send_all(fd, pdf, len);
+        if (th_send_all(fd, h, (size_t)n) == 0)
+            (void)th_send_all(fd, pdf, len);
     } else if (!strcmp(path, "/d/huge-length.pdf")) {
         /* announces a terabyte */
         static const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
                                 "Content-Length: 999999999999\r\nConnection: close\r\n\r\n%PDF-1.4\n";
-        (void)send_all(fd, h, sizeof(h) - 1);
+        (void)th_send_all(fd, h, sizeof(h) - 1);
     } else if (!strcmp(path, "/d/gzip-bomb.pdf")) {
         reply(fd, "200 OK", "application/pdf", "Content-Encoding: gzip\r\n", s->gz, s->gz_len);
     } else {

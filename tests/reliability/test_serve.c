@@ -128,22 +128,6 @@ static int dial(void)
     return s;
 }
 
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-
-    while (n) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /*
  * Reads one whole response from fd (within timeout seconds): returns its
  * status, or -1 when the connection ended or stalled before it was whole.
@@ -204,7 +188,7 @@ static int get(const char *target)
     if (fd < 0)
         return -1;
     buf_addf(&req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", target, F->port);
-    if (send_all(fd, req.data, req.len) == 0)
+    if (th_send_all(fd, req.data, req.len) == 0)
         st = read_response(fd, 20, NULL);
     close(fd);
     buf_release(&req);
@@ -288,7 +272,7 @@ static void test_serve_200_concurrent_connections(void **state)
         assert_true(fds[i] >= 0);
         n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                      targets[i % 8]);
-        assert_int_equal(send_all(fds[i], req, (size_t)n), 0);
+        assert_int_equal(th_send_all(fds[i], req, (size_t)n), 0);
     }
     for (int i = 0; i < CONCURRENT; i++) {
         int st = read_response(fds[i], 60, NULL);
@@ -325,10 +309,10 @@ static void *drip(void *arg)
 
     if (s->post)
         for (int k = 0; k < s->n; k++)
-            (void)send_all(s->fds[k], post, sizeof(post) - 1);
+            (void)th_send_all(s->fds[k], post, sizeof(post) - 1);
     while (!s->stop) {
         for (int k = 0; k < s->n; k++)
-            (void)send_all(s->fds[k], s->post ? "q" : head + i % (sizeof(head) - 1), 1);
+            (void)th_send_all(s->fds[k], s->post ? "q" : head + i % (sizeof(head) - 1), 1);
         i++;
         sleep_ms(100);
     }
@@ -357,7 +341,7 @@ static void test_serve_slow_and_vanishing_clients(void **state)
         int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n",
                          i % 2 ? "/search?q=the" : "/file/1");
         assert_true(fd >= 0);
-        (void)send_all(fd, req, (size_t)n);
+        (void)th_send_all(fd, req, (size_t)n);
         if (i % 3 == 1)
             (void)recv(fd, part, sizeof(part), 0);
         if (i % 3 == 2) {
@@ -444,13 +428,13 @@ static void *random_client(void *arg)
         buf_addstr(&req, "GET ");
         random_target(&req, &r->seed);
         buf_addf(&req, " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", F->port);
-        if (send_all(fd, req.data, req.len) == 0)
+        if (th_send_all(fd, req.data, req.len) == 0)
             st = read_response(fd, 30, NULL);
         if (st < 0) {
             /* one retry on a new connection: a server may close a kept-alive one */
             close(fd);
             fd = dial();
-            st = fd >= 0 && send_all(fd, req.data, req.len) == 0 ? read_response(fd, 30, NULL)
+            st = fd >= 0 && th_send_all(fd, req.data, req.len) == 0 ? read_response(fd, 30, NULL)
                                                                   : -1;
         }
         /* one learning pack is made at a time: a second is told to retry (503), by design */
@@ -591,7 +575,7 @@ static void test_serve_no_file_outside_the_store(void **state)
         assert_true(fd >= 0);
         buf_addf(&req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
                  targets[i]);
-        assert_int_equal(send_all(fd, req.data, req.len), 0);
+        assert_int_equal(th_send_all(fd, req.data, req.len), 0);
         while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0)
             buf_add(&all, chunk, (size_t)n);
         close(fd);
