@@ -11,7 +11,7 @@ libcurl4-openssl-dev libsqlite3-dev sqlite3 libmicrohttpd-dev
 libjansson-dev nettle-dev libxml2-dev libzip-dev
 libcairo2-dev fonts-dejavu-core qpdf zlib1g-dev
 libcmocka-dev valgrind clang libclang-rt-14-dev
-wrk hyperfine
+wrk hyperfine time
 chromium nodejs"
 
 missing=""
